@@ -1,0 +1,1 @@
+namespace parley { int core_placeholder = 0; }
