@@ -1,0 +1,50 @@
+#pragma once
+// The protocol state of one connection: framing, mode, rate limit and quit.
+// It turns bytes into requests for the Dispatcher and replies into frames for
+// its Transport; it holds no socket, so unit tests drive it byte by byte.
+#include <cstdint>
+#include <string_view>
+
+#include "parley/line_framer.hpp"
+#include "parley/participant.hpp"
+#include "parley/reply.hpp"
+#include "parley/token_bucket.hpp"
+#include "parley/transport.hpp"
+
+namespace parley {
+
+class Dispatcher;
+
+class Client final : public Participant {
+public:
+    Client(Dispatcher& dispatcher, Transport& transport);
+    ~Client() override;
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    // Bytes as they came off the socket, cut anywhere.
+    void receive(std::string_view bytes);
+    void deliver(const OutgoingEvent& event) override;
+
+    // Sends an error that no request asked for (server_full, slow_consumer).
+    void send_notice(ErrorCode code, std::string message);
+    // Leaves every room with this reason; the connection is going away.
+    void disconnect(LeaveReason reason);
+
+    Mode mode() const { return mode_; }
+    bool quitting() const { return quitting_; }
+    std::size_t buffered_input() const { return framer_.buffered(); }
+
+private:
+    bool handle_frame(std::string_view frame);
+    void send_reply(const Reply& reply);
+
+    Dispatcher& dispatcher_;
+    Transport& transport_;
+    LineFramer framer_;
+    TokenBucket bucket_;
+    Mode mode_ = Mode::json;
+    bool quitting_ = false;
+};
+
+}  // namespace parley

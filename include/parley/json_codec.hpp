@@ -1,0 +1,23 @@
+#pragma once
+// JSON mode: requests in, replies and events out (PROTOCOL.md, "JSON requests
+// and replies" and "Events").
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "parley/event.hpp"
+#include "parley/reply.hpp"
+#include "parley/request.hpp"
+
+namespace parley::json_codec {
+
+// Either a request to execute or the error reply that the frame earns.
+using Decoded = std::variant<Request, Reply>;
+
+// `frame` must already be valid UTF-8 (the caller checks, for both modes).
+Decoded decode(std::string_view frame);
+
+std::string encode(const Reply& reply);
+std::string encode(const Event& event);
+
+}  // namespace parley::json_codec

@@ -1,0 +1,17 @@
+#pragma once
+// How a Client's bytes leave: implemented by the TCP session in the server and
+// by in-memory doubles in tests.
+#include "parley/event.hpp"
+
+namespace parley {
+
+class Transport {
+public:
+    virtual ~Transport() = default;
+    // Queues complete lines. The frame is shared: keep the pointer, never copy.
+    virtual void send(SharedFrame frame) = 0;
+    // quit: flush what is queued, then close with FIN.
+    virtual void close_after_flush() = 0;
+};
+
+}  // namespace parley

@@ -1,0 +1,243 @@
+#include "parley/json_codec.hpp"
+
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "parley/json_writer.hpp"
+#include "parley_version.h"
+
+namespace parley::json_codec {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxIdBytes = 64;
+
+Reply error_reply(ErrorCode code, std::string message) {
+    Reply r;
+    r.outcome = Failure{code, std::move(message)};
+    return r;
+}
+
+// Reads a required string field; false when it is missing or not a string.
+bool read_string(const json& obj, const char* key, std::string& out) {
+    auto it = obj.find(key);
+    if (it == obj.end() || !it->is_string()) return false;
+    out = it->get_ref<const std::string&>();
+    return true;
+}
+
+// Reads an optional non-negative integer; false when present but not one.
+bool read_count(const json& obj, const char* key, std::optional<std::uint64_t>& out) {
+    auto it = obj.find(key);
+    if (it == obj.end()) return true;
+    if (it->is_number_unsigned()) {
+        out = it->get<std::uint64_t>();
+        return true;
+    }
+    if (it->is_number_integer() && it->get<std::int64_t>() >= 0) {
+        out = static_cast<std::uint64_t>(it->get<std::int64_t>());
+        return true;
+    }
+    return false;
+}
+
+bool read_id(const json& obj, RequestId& out) {
+    auto it = obj.find("id");
+    if (it == obj.end()) return true;
+    if (it->is_string()) {
+        const auto& s = it->get_ref<const std::string&>();
+        if (s.size() > kMaxIdBytes) return false;
+        out = s;
+        return true;
+    }
+    if (it->is_number_unsigned()) {
+        auto v = it->get<std::uint64_t>();
+        if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return false;
+        out = static_cast<std::int64_t>(v);
+        return true;
+    }
+    if (it->is_number_integer()) {
+        out = it->get<std::int64_t>();
+        return true;
+    }
+    return false;
+}
+
+// The fields each type needs; the message names what is missing.
+const char* read_fields(const json& obj, Request& req) {
+    switch (req.type) {
+        case RequestType::nick:
+            return read_string(obj, "nick", req.nick) ? nullptr : "nick must be a string";
+        case RequestType::join:
+        case RequestType::leave:
+        case RequestType::who:
+            return read_string(obj, "room", req.room) ? nullptr : "room must be a string";
+        case RequestType::say:
+            if (!read_string(obj, "room", req.room)) return "room must be a string";
+            if (!read_string(obj, "text", req.text)) return "text must be a string";
+            return req.text.empty() ? "text must not be empty" : nullptr;
+        case RequestType::msg:
+            if (!read_string(obj, "to", req.to)) return "to must be a string";
+            if (!read_string(obj, "text", req.text)) return "text must be a string";
+            return req.text.empty() ? "text must not be empty" : nullptr;
+        case RequestType::history:
+            if (!read_string(obj, "room", req.room)) return "room must be a string";
+            if (!read_count(obj, "since", req.since)) return "since must be an integer >= 0";
+            if (!read_count(obj, "limit", req.limit)) return "limit must be an integer >= 0";
+            return nullptr;
+        case RequestType::echo:
+            return read_string(obj, "text", req.text) ? nullptr : "text must be a string";
+        case RequestType::shutdown:
+            return read_string(obj, "token", req.token) ? nullptr : "token must be a string";
+        default:
+            return nullptr;
+    }
+}
+
+void append_string_array(std::string& out, const std::vector<std::string>& items) {
+    out.push_back('[');
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i) out.push_back(',');
+        JsonWriter::append_string(out, items[i]);
+    }
+    out.push_back(']');
+}
+
+std::string message_object(const std::string& room, const StoredMessage& m) {
+    JsonWriter w;
+    w.field("room", room).field("from", m.from).field("text", m.text).field("seq", m.seq).field("ts", m.ts);
+    std::string s = std::move(w).finish();
+    s.pop_back();  // the frame's LF
+    return s;
+}
+
+struct PayloadWriter {
+    JsonWriter& w;
+    void operator()(const ok::Empty&) const {}
+    void operator()(const ok::Hello& p) const {
+        w.field("server", "parleyd").field("version", PARLEY_VERSION).field("protocol", 1).field("nick", p.nick);
+    }
+    void operator()(const ok::Nick& p) const { w.field("nick", p.nick); }
+    void operator()(const ok::Join& p) const {
+        std::string members;
+        append_string_array(members, p.members);
+        w.field("room", p.room).raw_field("members", members).field("seq", p.seq);
+    }
+    void operator()(const ok::Leave& p) const { w.field("room", p.room); }
+    void operator()(const ok::Say& p) const { w.field("room", p.room).field("seq", p.seq).field("ts", p.ts); }
+    void operator()(const ok::Msg& p) const { w.field("to", p.to).field("ts", p.ts); }
+    void operator()(const ok::Who& p) const {
+        std::string members;
+        append_string_array(members, p.members);
+        w.field("room", p.room).raw_field("members", members);
+    }
+    void operator()(const ok::Rooms& p) const {
+        std::string rooms = "[";
+        for (std::size_t i = 0; i < p.rooms.size(); ++i) {
+            if (i) rooms.push_back(',');
+            rooms.append("{\"name\":");
+            JsonWriter::append_string(rooms, p.rooms[i].name);
+            rooms.append(",\"members\":").append(std::to_string(p.rooms[i].members)).push_back('}');
+        }
+        rooms.push_back(']');
+        w.raw_field("rooms", rooms);
+    }
+    void operator()(const ok::History& p) const {
+        std::string messages = "[";
+        for (std::size_t i = 0; i < p.messages.size(); ++i) {
+            if (i) messages.push_back(',');
+            messages.append(message_object(p.room, p.messages[i]));
+        }
+        messages.push_back(']');
+        w.field("room", p.room).raw_field("messages", messages).field("seq", p.seq).field("truncated", p.truncated);
+    }
+    void operator()(const ok::Echo& p) const { w.field("text", p.text); }
+    void operator()(const ok::Ping& p) const { w.field("ts", p.ts); }
+    void operator()(const ok::Stats& p) const {
+        const auto& s = p.stats;
+        w.field("connections", s.connections)
+            .field("rooms", s.rooms)
+            .field("uptime_s", s.uptime_s)
+            .field("frames_in", s.frames_in)
+            .field("frames_out", s.frames_out)
+            .field("bytes_in", s.bytes_in)
+            .field("bytes_out", s.bytes_out)
+            .field("udp_datagrams", s.udp_datagrams);
+    }
+};
+
+struct EventWriter {
+    JsonWriter& w;
+    void operator()(const ev::Message& e) const {
+        w.field("type", "message").field("room", e.room).field("from", e.from).field("text", e.text)
+            .field("seq", e.seq).field("ts", e.ts);
+    }
+    void operator()(const ev::Private& e) const {
+        w.field("type", "private").field("from", e.from).field("to", e.to).field("text", e.text).field("ts", e.ts);
+    }
+    void operator()(const ev::Joined& e) const { w.field("type", "joined").field("room", e.room).field("nick", e.nick); }
+    void operator()(const ev::Left& e) const {
+        w.field("type", "left").field("room", e.room).field("nick", e.nick).field("reason", to_string(e.reason));
+    }
+    void operator()(const ev::NickChanged& e) const { w.field("type", "nick").field("old", e.old_nick).field("nick", e.nick); }
+    void operator()(const ev::Shutdown& e) const { w.field("type", "shutdown").field("reason", to_string(e.reason)); }
+};
+
+}  // namespace
+
+Decoded decode(std::string_view frame) {
+    json obj = json::parse(frame.begin(), frame.end(), nullptr, /*allow_exceptions=*/false);
+    if (obj.is_discarded()) return error_reply(ErrorCode::bad_json, "malformed JSON");
+    if (!obj.is_object()) return error_reply(ErrorCode::bad_json, "a request must be a JSON object");
+
+    std::string type_name;
+    if (!read_string(obj, "type", type_name)) return error_reply(ErrorCode::bad_request, "type must be a string");
+
+    Request req;
+    auto type = request_type_from(type_name);
+    Reply err;
+    err.for_name = type_name;
+    err.for_type = type;
+    if (!read_id(obj, req.id)) {
+        err.outcome = Failure{ErrorCode::bad_request, "id must be a string of at most 64 bytes or an int64"};
+        return err;
+    }
+    err.id = req.id;
+    if (!type || *type == RequestType::help) {
+        err.for_type.reset();
+        err.outcome = Failure{ErrorCode::unknown_type, "unknown request type"};
+        return err;
+    }
+    req.type = *type;
+    if (const char* problem = read_fields(obj, req)) {
+        err.outcome = Failure{ErrorCode::bad_request, problem};
+        return err;
+    }
+    return req;
+}
+
+std::string encode(const Reply& reply) {
+    JsonWriter w;
+    w.field("type", reply.ok() ? "ok" : "error");
+    if (!reply.for_name.empty()) w.field("for", reply.for_name);
+    if (const auto* s = std::get_if<std::string>(&reply.id)) w.field("id", *s);
+    if (const auto* n = std::get_if<std::int64_t>(&reply.id)) w.field("id", *n);
+    if (reply.ok()) {
+        std::visit(PayloadWriter{w}, std::get<OkPayload>(reply.outcome));
+    } else {
+        const auto& f = reply.failure();
+        w.field("code", to_string(f.code)).field("message", f.message);
+        if (f.retry_after_ms) w.field("retry_after_ms", *f.retry_after_ms);
+    }
+    return std::move(w).finish();
+}
+
+std::string encode(const Event& event) {
+    JsonWriter w;
+    std::visit(EventWriter{w}, event);
+    return std::move(w).finish();
+}
+
+}  // namespace parley::json_codec

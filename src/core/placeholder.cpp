@@ -1,1 +1,0 @@
-namespace parley { int core_placeholder = 0; }

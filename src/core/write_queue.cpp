@@ -1,0 +1,51 @@
+#include "parley/write_queue.hpp"
+
+namespace parley {
+
+void WriteQueue::push(SharedFrame frame) {
+    if (frame->empty()) return;
+    pending_ += frame->size();
+    frames_.push_back(std::move(frame));
+}
+
+std::size_t WriteQueue::gather(std::span<std::string_view> out, std::size_t max_bytes) const {
+    std::size_t n = 0, total = 0;
+    for (std::size_t i = head_; i < frames_.size() && n < out.size() && total < max_bytes; ++i) {
+        std::string_view bytes = *frames_[i];
+        if (i == head_) bytes.remove_prefix(offset_);
+        out[n++] = bytes;
+        total += bytes.size();
+    }
+    return n;
+}
+
+void WriteQueue::consume(std::size_t n) {
+    pending_ -= n;
+    while (n > 0) {
+        std::size_t left = frames_[head_]->size() - offset_;
+        if (n < left) {
+            offset_ += n;
+            return;
+        }
+        n -= left;
+        frames_[head_++].reset();
+        offset_ = 0;
+    }
+    if (head_ == frames_.size()) {
+        clear();
+    } else if (head_ >= 64 && head_ * 2 >= frames_.size()) {
+        // Drop the written prefix now and then so the vector does not creep.
+        frames_.erase(frames_.begin(), frames_.begin() + static_cast<std::ptrdiff_t>(head_));
+        head_ = 0;
+    }
+}
+
+void WriteQueue::clear() {
+    // Keep a little capacity for the next turn's frames, but release a burst's
+    // worth: an idle connection should cost next to nothing.
+    if (frames_.capacity() > 4) std::vector<SharedFrame>().swap(frames_);
+    else frames_.clear();
+    head_ = offset_ = pending_ = 0;
+}
+
+}  // namespace parley

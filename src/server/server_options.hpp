@@ -1,0 +1,29 @@
+#pragma once
+// Everything parleyd can be told on its command line, checked at start-up.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "parley/protocol_config.hpp"
+
+namespace parley::server {
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t tcp_port = 7070;
+    std::uint16_t udp_port = 7070;
+    bool udp = true;
+    std::size_t max_output = 8 * 1024 * 1024;
+    std::optional<std::size_t> max_clients;  // default: what the open-file limit allows
+    double idle_timeout_s = 0;
+    double drain_timeout_s = 5;
+    std::string log_file;
+    std::string log_level = "info";
+    ProtocolConfig protocol;
+};
+
+// Parses argv. On --help/--version prints and returns exit status 0; on a bad
+// flag prints the error and usage and returns 2. Otherwise returns nullopt.
+std::optional<int> parse_options(int argc, char** argv, ServerOptions& out);
+
+}  // namespace parley::server

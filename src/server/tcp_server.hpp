@@ -1,0 +1,80 @@
+#pragma once
+// The TCP listener and the set of live sessions: accept, the once-per-turn
+// flush of dirty sessions, the idle sweep, and the drain on shutdown.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <spdlog/logger.h>
+#include <string>
+#include <uv.h>
+#include <vector>
+
+#include "parley/dispatcher.hpp"
+
+namespace parley::server {
+
+class TcpSession;
+
+struct TcpLimits {
+    std::size_t max_clients = 1000;
+    std::size_t max_output = 8 * 1024 * 1024;
+    std::int64_t idle_timeout_ms = 0;  // 0: never
+};
+
+class TcpServer {
+public:
+    TcpServer(uv_loop_t* loop, Dispatcher& dispatcher, spdlog::logger& log, TcpLimits limits);
+    ~TcpServer();
+    TcpServer(const TcpServer&) = delete;
+    TcpServer& operator=(const TcpServer&) = delete;
+
+    // Binds and listens; returns the reason on failure.
+    std::string listen(const sockaddr* addr);
+    std::string bound_address() const;
+
+    void stop_accepting();
+    // Every session flushes and closes; `on_empty` runs once none is left.
+    void drain(std::function<void()> on_empty);
+    void close_all_now();
+    // Closes the server's own handles (after the sessions are gone).
+    void close();
+
+    std::size_t session_count() const { return sessions_; }
+
+    // For sessions.
+    uv_loop_t* loop() const { return loop_; }
+    Dispatcher& dispatcher() { return dispatcher_; }
+    spdlog::logger& log() { return log_; }
+    const TcpLimits& limits() const { return limits_; }
+    void mark_dirty(TcpSession* s);
+    void unlink(TcpSession* s);
+    static char* read_buffer(std::size_t& size);
+
+private:
+    static void on_connection(uv_stream_t* listener, int status);
+    static void on_check(uv_check_t* h);
+    static void on_sweep(uv_timer_t* t);
+    void accept_one();
+    void reject_full();
+    void flush_dirty();
+    void sweep_idle();
+    template <class F> void for_each_session(F&& f);
+
+    uv_loop_t* loop_;
+    Dispatcher& dispatcher_;
+    spdlog::logger& log_;
+    TcpLimits limits_;
+    uv_tcp_t listener_{};
+    uv_check_t check_{};
+    uv_idle_t idle_{};  // keeps poll from blocking while output waits
+    uv_timer_t sweep_{};
+    bool listener_open_ = false;
+    bool handles_open_ = false;
+    TcpSession* head_ = nullptr;
+    std::size_t sessions_ = 0;
+    std::vector<TcpSession*> dirty_;
+    std::function<void()> on_empty_;
+    std::uint64_t last_accept_error_log_ms_ = 0;
+};
+
+}  // namespace parley::server

@@ -1,0 +1,205 @@
+#include "tcp_session.hpp"
+
+#include <array>
+
+#include "tcp_server.hpp"
+
+namespace parley::server {
+
+namespace {
+// Per writev: enough iovecs to coalesce a busy turn, few enough to stay on
+// the stack, and a byte cap so one connection cannot hog a turn.
+constexpr std::size_t kMaxIov = 64;
+constexpr std::size_t kMaxBytesPerWrite = 256 * 1024;
+
+struct WriteRequest {
+    uv_write_t req;
+    std::size_t bytes;
+};
+}  // namespace
+
+const char* to_string(CloseReason reason) {
+    switch (reason) {
+        case CloseReason::quit: return "quit";
+        case CloseReason::eof: return "client closed";
+        case CloseReason::reset: return "connection reset";
+        case CloseReason::error: return "error";
+        case CloseReason::idle: return "idle timeout";
+        case CloseReason::slow_consumer: return "slow consumer";
+        case CloseReason::shutdown: return "server shutdown";
+    }
+    return "?";
+}
+
+TcpSession::TcpSession(TcpServer& server) : server_(server), client_(server.dispatcher(), *this) {
+    uv_tcp_init(server_.loop(), &tcp_);
+    tcp_.data = this;
+    opened_ms_ = last_read_ms_ = static_cast<std::int64_t>(uv_now(server_.loop()));
+}
+
+TcpSession::~TcpSession() = default;
+
+void TcpSession::start(std::string peer) {
+    peer_ = std::move(peer);
+    server_.log().info("open {} as {}", peer_, client_.nick());
+    uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read);
+}
+
+void TcpSession::on_alloc(uv_handle_t*, std::size_t, uv_buf_t* buf) {
+    std::size_t size;
+    char* base = TcpServer::read_buffer(size);
+    *buf = uv_buf_init(base, static_cast<unsigned>(size));
+}
+
+void TcpSession::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
+    auto* self = static_cast<TcpSession*>(stream->data);
+    if (nread > 0) {
+        self->last_read_ms_ = static_cast<std::int64_t>(uv_now(self->server_.loop()));
+        self->bytes_in_ += static_cast<std::uint64_t>(nread);
+        self->server_.dispatcher().counters().bytes_in += static_cast<std::uint64_t>(nread);
+        self->client_.receive({buf->base, static_cast<std::size_t>(nread)});
+    } else if (nread == UV_EOF) {
+        self->finish(CloseReason::eof);
+    } else if (nread < 0) {
+        self->close_now(nread == UV_ECONNRESET ? CloseReason::reset : CloseReason::error);
+    }
+}
+
+void TcpSession::send(SharedFrame frame) {
+    // Once finishing, what was queued is flushed but nothing new is taken:
+    // the FIN may already be on its way.
+    if (state_ != State::open) return;
+    queue_.push(std::move(frame));
+    if (queue_.pending_bytes() > server_.limits().max_output) over_limit_ = true;
+    server_.mark_dirty(this);
+}
+
+void TcpSession::close_after_flush() { finish(CloseReason::quit); }
+
+void TcpSession::finish(CloseReason reason) {
+    if (state_ != State::open) return;
+    state_ = State::flushing;
+    reason_ = reason;
+    uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+    client_.disconnect(LeaveReason::disconnect);  // no-op after quit
+    server_.mark_dirty(this);
+}
+
+void TcpSession::flush() {
+    if (state_ == State::closing) return;
+    if (over_limit_) {
+        cut_off_slow_consumer();
+        return;
+    }
+    auto* stream = reinterpret_cast<uv_stream_t*>(&tcp_);
+    while (!writing_ && !queue_.empty()) {
+        std::array<std::string_view, kMaxIov> views;
+        std::array<uv_buf_t, kMaxIov> bufs;
+        std::size_t n = queue_.gather(views, kMaxBytesPerWrite);
+        std::size_t total = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            bufs[i] = uv_buf_init(const_cast<char*>(views[i].data()), static_cast<unsigned>(views[i].size()));
+            total += views[i].size();
+        }
+        int written = uv_try_write(stream, bufs.data(), static_cast<unsigned>(n));
+        if (written > 0) {
+            bytes_out_ += static_cast<std::uint64_t>(written);
+            server_.dispatcher().counters().bytes_out += static_cast<std::uint64_t>(written);
+            queue_.consume(static_cast<std::size_t>(written));
+            continue;
+        }
+        if (written != UV_EAGAIN) {
+            close_now(CloseReason::error);
+            return;
+        }
+        // The socket is full: let libuv finish the job when it drains. The
+        // frames stay in the queue, keeping the bytes alive until on_write.
+        auto* w = new WriteRequest{{}, total};
+        w->req.data = this;
+        if (uv_write(&w->req, stream, bufs.data(), static_cast<unsigned>(n), on_write) != 0) {
+            delete w;
+            close_now(CloseReason::error);
+            return;
+        }
+        writing_ = true;
+    }
+    if (state_ == State::flushing && !writing_ && queue_.empty() && !shutdown_sent_) {
+        shutdown_sent_ = true;
+        auto* req = new uv_shutdown_t;
+        req->data = this;
+        if (uv_shutdown(req, stream, on_shutdown) != 0) {
+            delete req;
+            begin_close(reason_);
+        }
+    }
+}
+
+void TcpSession::on_write(uv_write_t* req, int status) {
+    auto* w = reinterpret_cast<WriteRequest*>(req);
+    auto* self = static_cast<TcpSession*>(req->data);
+    std::size_t bytes = w->bytes;
+    delete w;
+    self->writing_ = false;
+    if (status < 0) {
+        if (self->state_ != State::closing) self->close_now(CloseReason::error);
+        return;
+    }
+    self->bytes_out_ += bytes;
+    self->server_.dispatcher().counters().bytes_out += bytes;
+    self->queue_.consume(bytes);
+    self->server_.mark_dirty(self);
+}
+
+void TcpSession::on_shutdown(uv_shutdown_t* req, int) {
+    auto* self = static_cast<TcpSession*>(req->data);
+    delete req;
+    if (self->state_ != State::closing) self->begin_close(self->reason_);
+}
+
+void TcpSession::cut_off_slow_consumer() {
+    server_.log().warn("{} ({}) cut off as a slow consumer: {} bytes unsent, limit {}", peer_, client_.nick(),
+                       queue_.pending_bytes(), server_.limits().max_output);
+    client_.disconnect(LeaveReason::disconnect);
+    // One try, without waiting, to say why; it only goes out when no write is
+    // still in flight. Then RST, so the kernel drops what is still buffered.
+    if (!writing_) {
+        static constexpr char line[] =
+            "{\"type\":\"error\",\"code\":\"slow_consumer\",\"message\":\"output buffer limit reached; reconnect and "
+            "use history to catch up\"}\n";
+        static constexpr char text_line[] = "! slow_consumer: output buffer limit reached\n";
+        bool json = client_.mode() == Mode::json;
+        uv_buf_t buf = json ? uv_buf_init(const_cast<char*>(line), sizeof line - 1)
+                            : uv_buf_init(const_cast<char*>(text_line), sizeof text_line - 1);
+        uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1);
+    }
+    reason_ = CloseReason::slow_consumer;
+    state_ = State::closing;
+    if (uv_tcp_close_reset(&tcp_, on_close) != 0) uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_close);
+}
+
+void TcpSession::close_now(CloseReason reason) {
+    if (state_ == State::closing) return;
+    begin_close(reason);
+}
+
+void TcpSession::begin_close(CloseReason reason) {
+    reason_ = reason;
+    state_ = State::closing;
+    uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_close);
+}
+
+void TcpSession::on_close(uv_handle_t* h) {
+    auto* self = static_cast<TcpSession*>(h->data);
+    self->client_.disconnect(LeaveReason::disconnect);
+    self->log_closed();
+    self->server_.unlink(self);
+    delete self;
+}
+
+void TcpSession::log_closed() {
+    auto now = static_cast<std::int64_t>(uv_now(server_.loop()));
+    server_.log().info("close {} ({}): {}, {:.3f}s, {} bytes in, {} bytes out", peer_, client_.nick(),
+                       to_string(reason_), static_cast<double>(now - opened_ms_) / 1000.0, bytes_in_, bytes_out_);
+}
+
+}  // namespace parley::server

@@ -1,0 +1,80 @@
+#pragma once
+// One TCP connection: the uv_tcp_t, the protocol Client it feeds, and its
+// write queue. Output is never written from inside a fan-out: send() only
+// queues and marks the session dirty, and the server flushes every dirty
+// session once per loop turn, so all frames a turn owes a connection leave in
+// one writev.
+#include <cstdint>
+#include <string>
+#include <uv.h>
+
+#include "parley/client.hpp"
+#include "parley/transport.hpp"
+#include "parley/write_queue.hpp"
+
+namespace parley::server {
+
+class TcpServer;
+
+enum class CloseReason : std::uint8_t { quit, eof, reset, error, idle, slow_consumer, shutdown };
+const char* to_string(CloseReason reason);
+
+class TcpSession final : public Transport {
+public:
+    explicit TcpSession(TcpServer& server);
+    ~TcpSession() override;
+    TcpSession(const TcpSession&) = delete;
+    TcpSession& operator=(const TcpSession&) = delete;
+
+    uv_tcp_t* handle() { return &tcp_; }
+    // After uv_accept: remember the peer and start reading.
+    void start(std::string peer);
+
+    void send(SharedFrame frame) override;
+    void close_after_flush() override;
+
+    // Writes what is queued (called once per loop turn by the server).
+    void flush();
+    // Stops reading, leaves every room, flushes, then closes with FIN.
+    void finish(CloseReason reason);
+    // Closes at once, dropping what is queued.
+    void close_now(CloseReason reason);
+
+    bool idle_since(std::int64_t deadline_ms) const { return last_read_ms_ < deadline_ms; }
+    bool closing() const { return state_ == State::closing; }
+
+    // Intrusive links of the server's session list.
+    TcpSession* prev = nullptr;
+    TcpSession* next = nullptr;
+    bool dirty = false;
+
+private:
+    enum class State : std::uint8_t { open, flushing, closing };
+
+    static void on_alloc(uv_handle_t* h, std::size_t suggested, uv_buf_t* buf);
+    static void on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf);
+    static void on_write(uv_write_t* req, int status);
+    static void on_shutdown(uv_shutdown_t* req, int status);
+    static void on_close(uv_handle_t* h);
+
+    void cut_off_slow_consumer();
+    void begin_close(CloseReason reason);
+    void log_closed();
+
+    TcpServer& server_;
+    uv_tcp_t tcp_;
+    Client client_;
+    WriteQueue queue_;
+    std::string peer_;
+    std::int64_t opened_ms_ = 0;
+    std::int64_t last_read_ms_ = 0;
+    std::uint64_t bytes_in_ = 0;
+    std::uint64_t bytes_out_ = 0;
+    State state_ = State::open;
+    CloseReason reason_ = CloseReason::eof;
+    bool writing_ = false;        // one uv_write in flight at most
+    bool shutdown_sent_ = false;
+    bool over_limit_ = false;     // queued past --max-output
+};
+
+}  // namespace parley::server
