@@ -17,7 +17,8 @@ ParleyServer::ParleyServer(uv_loop_t* loop, const ServerOptions& options, std::s
       clock_(loop),
       dispatcher_(options.protocol, clock_, *this),
       tcp_(loop, dispatcher_, *log_,
-           TcpLimits{max_clients, options.max_output, static_cast<std::int64_t>(options.idle_timeout_s * 1000)}),
+           TcpLimits{max_clients, options.max_output, static_cast<std::int64_t>(options.idle_timeout_s * 1000),
+                     static_cast<std::int64_t>(options.tls_handshake_timeout_s * 1000)}),
       udp_(loop, *log_, dispatcher_.counters().udp_datagrams) {
     uv_signal_init(loop_, &sigint_);
     uv_signal_init(loop_, &sigterm_);
@@ -34,7 +35,6 @@ int ParleyServer::start() {
         uv_run(loop_, UV_RUN_DEFAULT);  // let the close callbacks run
         return 1;
     };
-    std::string host_port = options_.host + ":" + std::to_string(options_.tcp_port);
     if (auto err = resolve(options_.host, options_.tcp_port, tcp_addr); !err.empty())
         return fail("resolve", options_.host, err);
     if (auto err = tcp_.listen(reinterpret_cast<sockaddr*>(&tcp_addr)); !err.empty())
@@ -46,12 +46,28 @@ int ParleyServer::start() {
             return fail("bind udp", format_address(reinterpret_cast<sockaddr*>(&udp_addr)), err);
         udp_line = udp_.bound_address();
     }
+    std::string tls_line;
+    if (!options_.tls_cert.empty()) {
+        try {
+            tls_ = TlsContext::server(options_.tls_cert, options_.tls_key);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "parleyd: %s\n", e.what());
+            finish();
+            uv_run(loop_, UV_RUN_DEFAULT);
+            return 1;
+        }
+        sockaddr_storage tls_addr{};
+        resolve(options_.host, options_.tls_port, tls_addr);
+        if (auto err = tcp_.listen(reinterpret_cast<sockaddr*>(&tls_addr), &*tls_); !err.empty())
+            return fail("listen on tls", format_address(reinterpret_cast<sockaddr*>(&tls_addr)), err);
+        tls_line = " tls=" + tcp_.bound_address(1);
+    }
     uv_signal_start(&sigint_, on_signal, SIGINT);
     uv_signal_start(&sigterm_, on_signal, SIGTERM);
 
-    std::printf("parleyd ready tcp=%s udp=%s\n", tcp_.bound_address().c_str(), udp_line.c_str());
+    std::printf("parleyd ready tcp=%s udp=%s%s\n", tcp_.bound_address().c_str(), udp_line.c_str(), tls_line.c_str());
     std::fflush(stdout);
-    log_->info("listening on tcp {} and udp {}; up to {} clients", tcp_.bound_address(), udp_line,
+    log_->info("listening on tcp {} and udp {}{}; up to {} clients", tcp_.bound_address(), udp_line, tls_line,
                tcp_.limits().max_clients);
     return 0;
 }

@@ -2,6 +2,7 @@
 // parleyd as a whole: one loop, the TCP and UDP services, signals, and the
 // drain that ends the process. It is the Lifecycle the protocol layer calls.
 #include <memory>
+#include <optional>
 #include <spdlog/logger.h>
 #include <uv.h>
 
@@ -38,6 +39,7 @@ private:
     Dispatcher dispatcher_;
     TcpServer tcp_;
     UdpEcho udp_;
+    std::optional<TlsContext> tls_;
     uv_signal_t sigint_{};
     uv_signal_t sigterm_{};
     uv_timer_t drain_timer_{};

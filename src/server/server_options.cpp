@@ -24,6 +24,17 @@ std::optional<int> parse_options(int argc, char** argv, ServerOptions& o) {
     app.add_option("--udp-port", o.udp_port, "UDP port for echo; 0 lets the kernel choose")->capture_default_str();
     bool no_udp = false;
     app.add_flag("--no-udp", no_udp, "Do not open the UDP echo socket");
+    auto* tls_port = app.add_option("--tls-port", o.tls_port, "TCP port for TLS; 0 lets the kernel choose")
+                         ->capture_default_str();
+    auto* tls_cert = app.add_option("--tls-cert", o.tls_cert, "PEM certificate (chain) file; turns TLS on")
+                         ->check(CLI::ExistingFile);
+    auto* tls_key = app.add_option("--tls-key", o.tls_key, "PEM private key file of --tls-cert")->check(CLI::ExistingFile);
+    tls_cert->needs(tls_key);
+    tls_key->needs(tls_cert);
+    tls_port->needs(tls_cert);
+    app.add_option("--tls-handshake-timeout", o.tls_handshake_timeout_s,
+                   "Seconds a TLS client has to finish its handshake")
+        ->check(CLI::Range(0.1, 3600.0))->capture_default_str();
     app.add_option("--max-frame", p.max_frame, "Longest frame in bytes, without its LF")
         ->check(CLI::Range(std::size_t{16}, std::size_t{16} << 20))->capture_default_str();
     app.add_option("--max-output", o.max_output, "Unsent bytes after which a client is cut off as a slow consumer")

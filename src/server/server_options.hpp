@@ -13,6 +13,11 @@ struct ServerOptions {
     std::uint16_t tcp_port = 7070;
     std::uint16_t udp_port = 7070;
     bool udp = true;
+    // TLS is on when a certificate and key are given.
+    std::string tls_cert;
+    std::string tls_key;
+    std::uint16_t tls_port = 7443;
+    double tls_handshake_timeout_s = 10;
     std::size_t max_output = 8 * 1024 * 1024;
     std::optional<std::size_t> max_clients;  // default: what the open-file limit allows
     double idle_timeout_s = 0;

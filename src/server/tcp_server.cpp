@@ -19,9 +19,6 @@ struct Rejected {
 
 TcpServer::TcpServer(uv_loop_t* loop, Dispatcher& dispatcher, spdlog::logger& log, TcpLimits limits)
     : loop_(loop), dispatcher_(dispatcher), log_(log), limits_(limits) {
-    uv_tcp_init(loop_, &listener_);
-    listener_.data = this;
-    listener_open_ = true;
     uv_check_init(loop_, &check_);
     check_.data = this;
     uv_check_start(&check_, on_check);
@@ -42,22 +39,27 @@ char* TcpServer::read_buffer(std::size_t& size) {
     return buffer;
 }
 
-std::string TcpServer::listen(const sockaddr* addr) {
-    int rc = uv_tcp_bind(&listener_, addr, 0);
-    if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(&listener_), kBacklog, on_connection);
+std::string TcpServer::listen(const sockaddr* addr, const TlsContext* tls) {
+    auto* l = new Listener{{}, this, tls};
+    uv_tcp_init(loop_, &l->tcp);
+    l->tcp.data = l;
+    listeners_.push_back(l);
+    int rc = uv_tcp_bind(&l->tcp, addr, 0);
+    if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(&l->tcp), kBacklog, on_connection);
     if (rc != 0) return uv_strerror(rc);
     return {};
 }
 
-std::string TcpServer::bound_address() const {
+std::string TcpServer::bound_address(std::size_t listener) const {
     sockaddr_storage ss{};
     int len = sizeof ss;
-    uv_tcp_getsockname(&listener_, reinterpret_cast<sockaddr*>(&ss), &len);
+    uv_tcp_getsockname(&listeners_.at(listener)->tcp, reinterpret_cast<sockaddr*>(&ss), &len);
     return format_address(reinterpret_cast<sockaddr*>(&ss));
 }
 
-void TcpServer::on_connection(uv_stream_t* listener, int status) {
-    auto* self = static_cast<TcpServer*>(listener->data);
+void TcpServer::on_connection(uv_stream_t* stream, int status) {
+    auto* listener = static_cast<Listener*>(stream->data);
+    auto* self = listener->owner;
     if (status < 0) {
         // EMFILE and friends: libuv already turned the connection away without
         // spinning; say so at most once a second.
@@ -68,18 +70,18 @@ void TcpServer::on_connection(uv_stream_t* listener, int status) {
         }
         return;
     }
-    if (self->sessions_ >= self->limits_.max_clients) self->reject_full();
-    else self->accept_one();
+    if (self->sessions_ >= self->limits_.max_clients) self->reject_full(*listener);
+    else self->accept_one(*listener);
 }
 
-void TcpServer::accept_one() {
-    auto* s = new TcpSession(*this);
+void TcpServer::accept_one(Listener& from) {
+    auto* s = new TcpSession(*this, from.tls);
     s->next = head_;
     if (head_) head_->prev = s;
     head_ = s;
     ++sessions_;
     auto* stream = reinterpret_cast<uv_stream_t*>(s->handle());
-    if (uv_accept(reinterpret_cast<uv_stream_t*>(&listener_), stream) != 0) {
+    if (uv_accept(reinterpret_cast<uv_stream_t*>(&from.tcp), stream) != 0) {
         s->close_now(CloseReason::error);
         return;
     }
@@ -92,13 +94,14 @@ void TcpServer::accept_one() {
     s->start(std::move(peer));
 }
 
-void TcpServer::reject_full() {
+void TcpServer::reject_full(Listener& from) {
     auto* r = new Rejected;
     uv_tcp_init(loop_, &r->tcp);
     auto* stream = reinterpret_cast<uv_stream_t*>(&r->tcp);
-    if (uv_accept(reinterpret_cast<uv_stream_t*>(&listener_), stream) == 0) {
+    if (uv_accept(reinterpret_cast<uv_stream_t*>(&from.tcp), stream) == 0) {
+        // On a TLS port the line would be noise before a handshake: just close.
         uv_buf_t buf = uv_buf_init(const_cast<char*>(kServerFull), sizeof kServerFull - 1);
-        uv_try_write(stream, &buf, 1);
+        if (from.tls == nullptr) uv_try_write(stream, &buf, 1);
         log_.warn("connection refused: --max-clients ({}) reached", limits_.max_clients);
     }
     uv_close(reinterpret_cast<uv_handle_t*>(&r->tcp), [](uv_handle_t* h) {
@@ -159,17 +162,23 @@ void TcpServer::on_sweep(uv_timer_t* t) {
 }
 
 void TcpServer::sweep_idle() {
-    if (limits_.idle_timeout_ms <= 0) return;
-    auto deadline = static_cast<std::int64_t>(uv_now(loop_)) - limits_.idle_timeout_ms;
+    auto now = static_cast<std::int64_t>(uv_now(loop_));
+    auto idle_deadline = limits_.idle_timeout_ms > 0 ? now - limits_.idle_timeout_ms : INT64_MIN;
+    auto handshake_deadline = now - limits_.tls_handshake_timeout_ms;
     for_each_session([&](TcpSession& s) {
-        if (!s.closing() && s.idle_since(deadline)) s.finish(CloseReason::idle);
+        if (s.closing()) return;
+        if (s.handshake_pending_since(handshake_deadline)) s.close_now(CloseReason::handshake_timeout);
+        else if (s.idle_since(idle_deadline)) s.finish(CloseReason::idle);
     });
 }
 
 void TcpServer::stop_accepting() {
-    if (!listener_open_) return;
-    listener_open_ = false;
-    uv_close(reinterpret_cast<uv_handle_t*>(&listener_), nullptr);
+    for (Listener* l : listeners_) {
+        uv_close(reinterpret_cast<uv_handle_t*>(&l->tcp), [](uv_handle_t* h) {
+            delete reinterpret_cast<Listener*>(h);
+        });
+    }
+    listeners_.clear();
 }
 
 void TcpServer::drain(std::function<void()> on_empty) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "parley/dispatcher.hpp"
+#include "parley/tls_channel.hpp"
 
 namespace parley::server {
 
@@ -19,6 +20,7 @@ struct TcpLimits {
     std::size_t max_clients = 1000;
     std::size_t max_output = 8 * 1024 * 1024;
     std::int64_t idle_timeout_ms = 0;  // 0: never
+    std::int64_t tls_handshake_timeout_ms = 10'000;
 };
 
 class TcpServer {
@@ -28,9 +30,10 @@ public:
     TcpServer(const TcpServer&) = delete;
     TcpServer& operator=(const TcpServer&) = delete;
 
-    // Binds and listens; returns the reason on failure.
-    std::string listen(const sockaddr* addr);
-    std::string bound_address() const;
+    // Binds and listens, speaking TLS when `tls` is given; returns the reason
+    // on failure. Listeners are numbered in the order they were added.
+    std::string listen(const sockaddr* addr, const TlsContext* tls = nullptr);
+    std::string bound_address(std::size_t listener = 0) const;
 
     void stop_accepting();
     // Every session flushes and closes; `on_empty` runs once none is left.
@@ -51,11 +54,17 @@ public:
     static char* read_buffer(std::size_t& size);
 
 private:
+    struct Listener {
+        uv_tcp_t tcp;  // first member: the close callback casts back
+        TcpServer* owner;
+        const TlsContext* tls;
+    };
+
     static void on_connection(uv_stream_t* listener, int status);
     static void on_check(uv_check_t* h);
     static void on_sweep(uv_timer_t* t);
-    void accept_one();
-    void reject_full();
+    void accept_one(Listener& from);
+    void reject_full(Listener& from);
     void flush_dirty();
     void sweep_idle();
     template <class F> void for_each_session(F&& f);
@@ -64,11 +73,10 @@ private:
     Dispatcher& dispatcher_;
     spdlog::logger& log_;
     TcpLimits limits_;
-    uv_tcp_t listener_{};
+    std::vector<Listener*> listeners_;
     uv_check_t check_{};
     uv_idle_t idle_{};  // keeps poll from blocking while output waits
     uv_timer_t sweep_{};
-    bool listener_open_ = false;
     bool handles_open_ = false;
     TcpSession* head_ = nullptr;
     std::size_t sessions_ = 0;

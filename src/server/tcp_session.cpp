@@ -16,6 +16,11 @@ struct WriteRequest {
     uv_write_t req;
     std::size_t bytes;
 };
+
+constexpr char kSlowConsumerJson[] =
+    "{\"type\":\"error\",\"code\":\"slow_consumer\",\"message\":\"output buffer limit reached; reconnect and use "
+    "history to catch up\"}\n";
+constexpr char kSlowConsumerText[] = "! slow_consumer: output buffer limit reached\n";
 }  // namespace
 
 const char* to_string(CloseReason reason) {
@@ -27,13 +32,17 @@ const char* to_string(CloseReason reason) {
         case CloseReason::idle: return "idle timeout";
         case CloseReason::slow_consumer: return "slow consumer";
         case CloseReason::shutdown: return "server shutdown";
+        case CloseReason::tls_error: return "TLS error";
+        case CloseReason::handshake_timeout: return "TLS handshake timeout";
     }
     return "?";
 }
 
-TcpSession::TcpSession(TcpServer& server) : server_(server), client_(server.dispatcher(), *this) {
+TcpSession::TcpSession(TcpServer& server, const TlsContext* tls)
+    : server_(server), client_(server.dispatcher(), *this) {
     uv_tcp_init(server_.loop(), &tcp_);
     tcp_.data = this;
+    if (tls) tls_.reset(new TlsState{TlsChannel(*tls, /*is_server=*/true), {}});
     opened_ms_ = last_read_ms_ = static_cast<std::int64_t>(uv_now(server_.loop()));
 }
 
@@ -41,7 +50,7 @@ TcpSession::~TcpSession() = default;
 
 void TcpSession::start(std::string peer) {
     peer_ = std::move(peer);
-    server_.log().info("open {} as {}", peer_, client_.nick());
+    server_.log().info("open {}{} as {}", peer_, tls_ ? " (TLS)" : "", client_.nick());
     uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read);
 }
 
@@ -57,7 +66,7 @@ void TcpSession::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf
         self->last_read_ms_ = static_cast<std::int64_t>(uv_now(self->server_.loop()));
         self->bytes_in_ += static_cast<std::uint64_t>(nread);
         self->server_.dispatcher().counters().bytes_in += static_cast<std::uint64_t>(nread);
-        self->client_.receive({buf->base, static_cast<std::size_t>(nread)});
+        self->received({buf->base, static_cast<std::size_t>(nread)});
     } else if (nread == UV_EOF) {
         self->finish(CloseReason::eof);
     } else if (nread < 0) {
@@ -65,12 +74,28 @@ void TcpSession::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf
     }
 }
 
+void TcpSession::received(std::string_view bytes) {
+    if (!tls_) {
+        client_.receive(bytes);
+        return;
+    }
+    auto& channel = tls_->channel;
+    bool ok = channel.receive(bytes, [this](std::string_view plain) { client_.receive(plain); });
+    if (!ok) {
+        server_.log().warn("{}: {}", peer_, channel.error());
+        close_now(CloseReason::tls_error);
+        return;
+    }
+    if (channel.output_pending() > 0) server_.mark_dirty(this);  // handshake replies
+    if (channel.peer_closed()) finish(CloseReason::eof);
+}
+
 void TcpSession::send(SharedFrame frame) {
     // Once finishing, what was queued is flushed but nothing new is taken:
     // the FIN may already be on its way.
     if (state_ != State::open) return;
     queue_.push(std::move(frame));
-    if (queue_.pending_bytes() > server_.limits().max_output) over_limit_ = true;
+    if (unsent_bytes() > server_.limits().max_output) over_limit_ = true;
     server_.mark_dirty(this);
 }
 
@@ -85,17 +110,45 @@ void TcpSession::finish(CloseReason reason) {
     server_.mark_dirty(this);
 }
 
+bool TcpSession::encrypt_queued() {
+    auto& channel = tls_->channel;
+    while (!queue_.empty()) {
+        std::array<std::string_view, kMaxIov> views;
+        std::size_t n = queue_.gather(views, SIZE_MAX);
+        std::size_t total = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!channel.send(views[i])) return false;
+            total += views[i].size();
+        }
+        queue_.consume(total);
+    }
+    if (state_ == State::flushing && !shutdown_sent_) channel.close();  // close_notify before the FIN
+    if (channel.output_pending() > 0)
+        tls_->wire.push(std::make_shared<const std::string>(channel.take_output()));
+    return true;
+}
+
 void TcpSession::flush() {
     if (state_ == State::closing) return;
     if (over_limit_) {
         cut_off_slow_consumer();
         return;
     }
+    if (tls_ && !encrypt_queued()) {
+        server_.log().warn("{}: {}", peer_, tls_->channel.error());
+        close_now(CloseReason::tls_error);
+        return;
+    }
+    write_wire();
+}
+
+void TcpSession::write_wire() {
     auto* stream = reinterpret_cast<uv_stream_t*>(&tcp_);
-    while (!writing_ && !queue_.empty()) {
+    WriteQueue& out = wire();
+    while (!writing_ && !out.empty()) {
         std::array<std::string_view, kMaxIov> views;
         std::array<uv_buf_t, kMaxIov> bufs;
-        std::size_t n = queue_.gather(views, kMaxBytesPerWrite);
+        std::size_t n = out.gather(views, kMaxBytesPerWrite);
         std::size_t total = 0;
         for (std::size_t i = 0; i < n; ++i) {
             bufs[i] = uv_buf_init(const_cast<char*>(views[i].data()), static_cast<unsigned>(views[i].size()));
@@ -105,7 +158,7 @@ void TcpSession::flush() {
         if (written > 0) {
             bytes_out_ += static_cast<std::uint64_t>(written);
             server_.dispatcher().counters().bytes_out += static_cast<std::uint64_t>(written);
-            queue_.consume(static_cast<std::size_t>(written));
+            out.consume(static_cast<std::size_t>(written));
             continue;
         }
         if (written != UV_EAGAIN) {
@@ -123,7 +176,7 @@ void TcpSession::flush() {
         }
         writing_ = true;
     }
-    if (state_ == State::flushing && !writing_ && queue_.empty() && !shutdown_sent_) {
+    if (state_ == State::flushing && !writing_ && out.empty() && queue_.empty() && !shutdown_sent_) {
         shutdown_sent_ = true;
         auto* req = new uv_shutdown_t;
         req->data = this;
@@ -146,7 +199,7 @@ void TcpSession::on_write(uv_write_t* req, int status) {
     }
     self->bytes_out_ += bytes;
     self->server_.dispatcher().counters().bytes_out += bytes;
-    self->queue_.consume(bytes);
+    self->wire().consume(bytes);
     self->server_.mark_dirty(self);
 }
 
@@ -158,19 +211,22 @@ void TcpSession::on_shutdown(uv_shutdown_t* req, int) {
 
 void TcpSession::cut_off_slow_consumer() {
     server_.log().warn("{} ({}) cut off as a slow consumer: {} bytes unsent, limit {}", peer_, client_.nick(),
-                       queue_.pending_bytes(), server_.limits().max_output);
+                       unsent_bytes(), server_.limits().max_output);
     client_.disconnect(LeaveReason::disconnect);
     // One try, without waiting, to say why; it only goes out when no write is
-    // still in flight. Then RST, so the kernel drops what is still buffered.
+    // still in flight. Then RST, so the kernel drops what is still queued.
     if (!writing_) {
-        static constexpr char line[] =
-            "{\"type\":\"error\",\"code\":\"slow_consumer\",\"message\":\"output buffer limit reached; reconnect and "
-            "use history to catch up\"}\n";
-        static constexpr char text_line[] = "! slow_consumer: output buffer limit reached\n";
-        bool json = client_.mode() == Mode::json;
-        uv_buf_t buf = json ? uv_buf_init(const_cast<char*>(line), sizeof line - 1)
-                            : uv_buf_init(const_cast<char*>(text_line), sizeof text_line - 1);
-        uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1);
+        std::string_view line = client_.mode() == Mode::json ? std::string_view(kSlowConsumerJson)
+                                                             : std::string_view(kSlowConsumerText);
+        std::string record;
+        if (tls_ && tls_->channel.handshake_done() && tls_->channel.send(line)) {
+            record = tls_->channel.take_output();
+            line = record;
+        }
+        if (!tls_ || !record.empty()) {
+            uv_buf_t buf = uv_buf_init(const_cast<char*>(line.data()), static_cast<unsigned>(line.size()));
+            uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1);
+        }
     }
     reason_ = CloseReason::slow_consumer;
     state_ = State::closing;

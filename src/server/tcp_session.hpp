@@ -5,10 +5,12 @@
 // session once per loop turn, so all frames a turn owes a connection leave in
 // one writev.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <uv.h>
 
 #include "parley/client.hpp"
+#include "parley/tls_channel.hpp"
 #include "parley/transport.hpp"
 #include "parley/write_queue.hpp"
 
@@ -16,12 +18,15 @@ namespace parley::server {
 
 class TcpServer;
 
-enum class CloseReason : std::uint8_t { quit, eof, reset, error, idle, slow_consumer, shutdown };
+enum class CloseReason : std::uint8_t {
+    quit, eof, reset, error, idle, slow_consumer, shutdown, tls_error, handshake_timeout,
+};
 const char* to_string(CloseReason reason);
 
 class TcpSession final : public Transport {
 public:
-    explicit TcpSession(TcpServer& server);
+    // With `tls`, the session speaks TLS and the Client sees only plaintext.
+    TcpSession(TcpServer& server, const TlsContext* tls);
     ~TcpSession() override;
     TcpSession(const TcpSession&) = delete;
     TcpSession& operator=(const TcpSession&) = delete;
@@ -41,6 +46,9 @@ public:
     void close_now(CloseReason reason);
 
     bool idle_since(std::int64_t deadline_ms) const { return last_read_ms_ < deadline_ms; }
+    bool handshake_pending_since(std::int64_t deadline_ms) const {
+        return tls_ && !tls_->channel.handshake_done() && opened_ms_ < deadline_ms;
+    }
     bool closing() const { return state_ == State::closing; }
 
     // Intrusive links of the server's session list.
@@ -57,6 +65,18 @@ private:
     static void on_shutdown(uv_shutdown_t* req, int status);
     static void on_close(uv_handle_t* h);
 
+    // Plaintext frames and, for TLS, the records made from them.
+    struct TlsState {
+        TlsChannel channel;
+        WriteQueue wire;
+    };
+
+    // The queue whose bytes go to the socket as they are.
+    WriteQueue& wire() { return tls_ ? tls_->wire : queue_; }
+    std::size_t unsent_bytes() const { return queue_.pending_bytes() + (tls_ ? tls_->wire.pending_bytes() : 0); }
+    void received(std::string_view bytes);
+    bool encrypt_queued();
+    void write_wire();
     void cut_off_slow_consumer();
     void begin_close(CloseReason reason);
     void log_closed();
@@ -65,6 +85,7 @@ private:
     uv_tcp_t tcp_;
     Client client_;
     WriteQueue queue_;
+    std::unique_ptr<TlsState> tls_;  // null for plain TCP: 8 bytes, not a channel
     std::string peer_;
     std::int64_t opened_ms_ = 0;
     std::int64_t last_read_ms_ = 0;
