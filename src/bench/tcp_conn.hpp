@@ -1,0 +1,77 @@
+#pragma once
+// One client TCP connection on the worker's libuv loop. Output is gathered in
+// a string and flushed once per read callback or timer tick, trying a
+// synchronous write first (the common case on loopback) and falling back to
+// uv_write for what the kernel did not take. Input that ends mid-frame is
+// carried over to the next read; complete frames are handed to the listener
+// straight out of the loop's shared read buffer, without a copy.
+#include <uv.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace parley::bench {
+
+class TcpConn;
+
+class ConnListener {
+ public:
+  virtual ~ConnListener() = default;
+  virtual void on_connected(TcpConn& conn, int status) = 0;
+  // Consumes complete frames from data; returns how many bytes it used. The
+  // rest is kept and offered again, with more bytes behind it, on the next read.
+  virtual size_t on_data(TcpConn& conn, std::string_view data, uint64_t rx_ns) = 0;
+  virtual void on_closed(TcpConn& conn, int status) = 0;
+};
+
+class TcpConn {
+ public:
+  TcpConn(uv_loop_t* loop, ConnListener* listener, uint32_t tag);
+  TcpConn(const TcpConn&) = delete;
+  TcpConn& operator=(const TcpConn&) = delete;
+
+  // `source` (may be null) is bound first, with IP_BIND_ADDRESS_NO_PORT so the
+  // port is picked at connect time per destination, not reserved per address.
+  int connect(const sockaddr* dest, const sockaddr* source);
+
+  std::string& out() { return out_; }
+  void flush();
+  void close();
+
+  uint32_t tag() const { return tag_; }
+  bool open() const { return state_ == State::Open; }
+  bool closed() const { return state_ == State::Closed; }
+  // True once close() ran or the peer went away: no more output is sent.
+  bool closing() const { return state_ == State::Closing || state_ == State::Closed; }
+  size_t pending_output() const { return out_.size() + inflight_.size(); }
+
+  uint64_t user_ns = 0;  // free slot for the driver (e.g. connect start time)
+
+ private:
+  enum class State { Idle, Connecting, Open, Closing, Closed };
+
+  static void on_connect_cb(uv_connect_t* req, int status);
+  static void on_alloc_cb(uv_handle_t* handle, size_t suggested, uv_buf_t* buf);
+  static void on_read_cb(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
+  static void on_write_cb(uv_write_t* req, int status);
+  static void on_close_cb(uv_handle_t* handle);
+  void fail(int status);
+  void deliver(std::string_view data);
+
+  uv_loop_t* loop_;
+  uv_tcp_t handle_{};
+  uv_connect_t connect_req_{};
+  uv_write_t write_req_{};
+  ConnListener* listener_;
+  uint32_t tag_;
+  State state_ = State::Idle;
+  bool writing_ = false;
+  bool quiet_close_ = false;
+  int close_status_ = 0;
+  std::string out_;       // queued, not yet handed to the kernel
+  std::string inflight_;  // owned by a pending uv_write
+  std::string carry_;     // start of a frame that the last read cut off
+};
+
+}  // namespace parley::bench
