@@ -1,6 +1,7 @@
 #pragma once
 // How a Client's bytes leave: implemented by the TCP session in the server and
 // by in-memory doubles in tests.
+#include "parley/error_code.hpp"
 #include "parley/event.hpp"
 
 namespace parley {
@@ -12,6 +13,9 @@ public:
     virtual void send(SharedFrame frame) = 0;
     // quit: flush what is queued, then close with FIN.
     virtual void close_after_flush() = 0;
+    // A per-connection limit refused a frame (rate_limited, frame_too_large),
+    // for the log; the client has already been told.
+    virtual void limit_hit(ErrorCode) {}
 };
 
 }  // namespace parley

@@ -44,6 +44,7 @@ void Client::receive(std::string_view bytes) {
     framer_.feed(
         bytes, [this](std::string_view frame) { return handle_frame(frame); },
         [this] {
+            transport_.limit_hit(ErrorCode::frame_too_large);
             send_reply(failure_reply(ErrorCode::frame_too_large,
                                      "frames are at most " + std::to_string(framer_.max_frame()) + " bytes"));
         });
@@ -63,6 +64,7 @@ bool Client::handle_frame(std::string_view frame) {
         const auto& cfg = dispatcher_.config();
         bool allowed = bucket_.take(cfg.rate, cfg.burst, dispatcher_.clock().mono_ms(), retry_after_ms);
         if (!allowed) {
+            transport_.limit_hit(ErrorCode::rate_limited);
             reply = failure_reply(ErrorCode::rate_limited, "too many frames; slow down");
             std::get<Failure>(reply.outcome).retry_after_ms = retry_after_ms;
             if (auto* req = std::get_if<Request>(&decoded)) {

@@ -101,6 +101,14 @@ void TcpSession::send(SharedFrame frame) {
 
 void TcpSession::close_after_flush() { finish(CloseReason::quit); }
 
+void TcpSession::limit_hit(ErrorCode code) {
+    // Once per connection and limit: a flooder must not flood the log too.
+    auto bit = static_cast<std::uint8_t>(1u << (code == ErrorCode::rate_limited ? 0 : 1));
+    if (limits_logged_ & bit) return;
+    limits_logged_ |= bit;
+    server_.log().warn("{} ({}) hit a limit: {} (logged once per connection)", peer_, client_.nick(), to_string(code));
+}
+
 void TcpSession::finish(CloseReason reason) {
     if (state_ != State::open) return;
     state_ = State::flushing;

@@ -37,6 +37,7 @@ public:
 
     void send(SharedFrame frame) override;
     void close_after_flush() override;
+    void limit_hit(ErrorCode code) override;
 
     // Writes what is queued (called once per loop turn by the server).
     void flush();
@@ -96,6 +97,7 @@ private:
     bool writing_ = false;        // one uv_write in flight at most
     bool shutdown_sent_ = false;
     bool over_limit_ = false;     // queued past --max-output
+    std::uint8_t limits_logged_ = 0;  // bit per ErrorCode: log each limit once per connection
 };
 
 }  // namespace parley::server
