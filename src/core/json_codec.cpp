@@ -20,77 +20,177 @@ Reply error_reply(ErrorCode code, std::string message) {
     return r;
 }
 
-// Reads a required string field; false when it is missing or not a string.
-bool read_string(const json& obj, const char* key, std::string& out) {
-    auto it = obj.find(key);
-    if (it == obj.end() || !it->is_string()) return false;
-    out = it->get_ref<const std::string&>();
+// One top-level field of a request as the SAX parser saw it. Nested values
+// are only checked for syntax: no DOM is built for a frame.
+struct Field {
+    enum class Kind : std::uint8_t { absent, string, integer, unsigned_integer, other } kind = Kind::absent;
+    std::string text;
+    std::int64_t integer = 0;
+    std::uint64_t unsigned_integer = 0;
+};
+
+struct RequestFields {
+    Field type, id, nick, room, text, to, token, since, limit;
+
+    Field* find(std::string_view key) {
+        if (key == "type") return &type;
+        if (key == "id") return &id;
+        if (key == "room") return &room;
+        if (key == "text") return &text;
+        if (key == "nick") return &nick;
+        if (key == "to") return &to;
+        if (key == "token") return &token;
+        if (key == "since") return &since;
+        if (key == "limit") return &limit;
+        return nullptr;
+    }
+};
+
+// nlohmann's SAX interface: validates the whole frame (syntax, UTF-8,
+// surrogate escapes) while keeping only the top-level fields we know.
+class RequestSax {
+public:
+    explicit RequestSax(RequestFields& fields) : fields_(fields) {}
+    bool not_object = false;
+
+    bool null() { return scalar(Field::Kind::other); }
+    bool boolean(bool) { return scalar(Field::Kind::other); }
+    bool number_integer(json::number_integer_t v) {
+        if (Field* f = top_value()) {
+            f->kind = Field::Kind::integer;
+            f->integer = v;
+        }
+        return check_root();
+    }
+    bool number_unsigned(json::number_unsigned_t v) {
+        if (Field* f = top_value()) {
+            f->kind = Field::Kind::unsigned_integer;
+            f->unsigned_integer = v;
+        }
+        return check_root();
+    }
+    bool number_float(json::number_float_t, const json::string_t&) { return scalar(Field::Kind::other); }
+    bool string(json::string_t& v) {
+        if (Field* f = top_value()) {
+            f->kind = Field::Kind::string;
+            f->text = std::move(v);
+        }
+        return check_root();
+    }
+    bool binary(json::binary_t&) { return scalar(Field::Kind::other); }
+    bool start_object(std::size_t) { return open(); }
+    bool start_array(std::size_t) {
+        if (depth_ == 0) {
+            not_object = true;
+            return false;
+        }
+        return open();
+    }
+    bool end_object() { return close(); }
+    bool end_array() { return close(); }
+    bool key(json::string_t& k) {
+        if (depth_ == 1) target_ = fields_.find(k);
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
+
+private:
+    bool scalar(Field::Kind kind) {
+        if (Field* f = top_value()) f->kind = kind;
+        return check_root();
+    }
+    bool open() {
+        if (depth_ == 1) {
+            if (Field* f = top_value()) f->kind = Field::Kind::other;
+        }
+        ++depth_;
+        return true;
+    }
+    bool close() {
+        --depth_;
+        return true;
+    }
+    // The field a value at depth 1 belongs to (consumed by the value).
+    Field* top_value() {
+        if (depth_ != 1) return nullptr;
+        Field* f = target_;
+        target_ = nullptr;
+        return f;
+    }
+    bool check_root() {
+        if (depth_ == 0) {
+            not_object = true;
+            return false;
+        }
+        return true;
+    }
+
+    RequestFields& fields_;
+    Field* target_ = nullptr;
+    int depth_ = 0;
+};
+
+bool read_string(Field& f, std::string& out) {
+    if (f.kind != Field::Kind::string) return false;
+    out = std::move(f.text);
     return true;
 }
 
-// Reads an optional non-negative integer; false when present but not one.
-bool read_count(const json& obj, const char* key, std::optional<std::uint64_t>& out) {
-    auto it = obj.find(key);
-    if (it == obj.end()) return true;
-    if (it->is_number_unsigned()) {
-        out = it->get<std::uint64_t>();
-        return true;
+// An optional non-negative integer; false when present but not one.
+bool read_count(const Field& f, std::optional<std::uint64_t>& out) {
+    switch (f.kind) {
+        case Field::Kind::absent: return true;
+        case Field::Kind::unsigned_integer: out = f.unsigned_integer; return true;
+        case Field::Kind::integer:
+            if (f.integer < 0) return false;
+            out = static_cast<std::uint64_t>(f.integer);
+            return true;
+        default: return false;
     }
-    if (it->is_number_integer() && it->get<std::int64_t>() >= 0) {
-        out = static_cast<std::uint64_t>(it->get<std::int64_t>());
-        return true;
-    }
-    return false;
 }
 
-bool read_id(const json& obj, RequestId& out) {
-    auto it = obj.find("id");
-    if (it == obj.end()) return true;
-    if (it->is_string()) {
-        const auto& s = it->get_ref<const std::string&>();
-        if (s.size() > kMaxIdBytes) return false;
-        out = s;
-        return true;
+bool read_id(Field& f, RequestId& out) {
+    switch (f.kind) {
+        case Field::Kind::absent: return true;
+        case Field::Kind::string:
+            if (f.text.size() > kMaxIdBytes) return false;
+            out = std::move(f.text);
+            return true;
+        case Field::Kind::unsigned_integer:
+            if (f.unsigned_integer > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return false;
+            out = static_cast<std::int64_t>(f.unsigned_integer);
+            return true;
+        case Field::Kind::integer: out = f.integer; return true;
+        default: return false;
     }
-    if (it->is_number_unsigned()) {
-        auto v = it->get<std::uint64_t>();
-        if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return false;
-        out = static_cast<std::int64_t>(v);
-        return true;
-    }
-    if (it->is_number_integer()) {
-        out = it->get<std::int64_t>();
-        return true;
-    }
-    return false;
 }
 
 // The fields each type needs; the message names what is missing.
-const char* read_fields(const json& obj, Request& req) {
+const char* read_fields(RequestFields& in, Request& req) {
     switch (req.type) {
         case RequestType::nick:
-            return read_string(obj, "nick", req.nick) ? nullptr : "nick must be a string";
+            return read_string(in.nick, req.nick) ? nullptr : "nick must be a string";
         case RequestType::join:
         case RequestType::leave:
         case RequestType::who:
-            return read_string(obj, "room", req.room) ? nullptr : "room must be a string";
+            return read_string(in.room, req.room) ? nullptr : "room must be a string";
         case RequestType::say:
-            if (!read_string(obj, "room", req.room)) return "room must be a string";
-            if (!read_string(obj, "text", req.text)) return "text must be a string";
+            if (!read_string(in.room, req.room)) return "room must be a string";
+            if (!read_string(in.text, req.text)) return "text must be a string";
             return req.text.empty() ? "text must not be empty" : nullptr;
         case RequestType::msg:
-            if (!read_string(obj, "to", req.to)) return "to must be a string";
-            if (!read_string(obj, "text", req.text)) return "text must be a string";
+            if (!read_string(in.to, req.to)) return "to must be a string";
+            if (!read_string(in.text, req.text)) return "text must be a string";
             return req.text.empty() ? "text must not be empty" : nullptr;
         case RequestType::history:
-            if (!read_string(obj, "room", req.room)) return "room must be a string";
-            if (!read_count(obj, "since", req.since)) return "since must be an integer >= 0";
-            if (!read_count(obj, "limit", req.limit)) return "limit must be an integer >= 0";
+            if (!read_string(in.room, req.room)) return "room must be a string";
+            if (!read_count(in.since, req.since)) return "since must be an integer >= 0";
+            if (!read_count(in.limit, req.limit)) return "limit must be an integer >= 0";
             return nullptr;
         case RequestType::echo:
-            return read_string(obj, "text", req.text) ? nullptr : "text must be a string";
+            return read_string(in.text, req.text) ? nullptr : "text must be a string";
         case RequestType::shutdown:
-            return read_string(obj, "token", req.token) ? nullptr : "token must be a string";
+            return read_string(in.token, req.token) ? nullptr : "token must be a string";
         default:
             return nullptr;
     }
@@ -188,19 +288,21 @@ struct EventWriter {
 }  // namespace
 
 Decoded decode(std::string_view frame) {
-    json obj = json::parse(frame.begin(), frame.end(), nullptr, /*allow_exceptions=*/false);
-    if (obj.is_discarded()) return error_reply(ErrorCode::bad_json, "malformed JSON");
-    if (!obj.is_object()) return error_reply(ErrorCode::bad_json, "a request must be a JSON object");
+    RequestFields fields;
+    RequestSax sax(fields);
+    bool parsed = json::sax_parse(frame.begin(), frame.end(), &sax);
+    if (sax.not_object) return error_reply(ErrorCode::bad_json, "a request must be a JSON object");
+    if (!parsed) return error_reply(ErrorCode::bad_json, "malformed JSON");
 
     std::string type_name;
-    if (!read_string(obj, "type", type_name)) return error_reply(ErrorCode::bad_request, "type must be a string");
+    if (!read_string(fields.type, type_name)) return error_reply(ErrorCode::bad_request, "type must be a string");
 
     Request req;
     auto type = request_type_from(type_name);
     Reply err;
     err.for_name = type_name;
     err.for_type = type;
-    if (!read_id(obj, req.id)) {
+    if (!read_id(fields.id, req.id)) {
         err.outcome = Failure{ErrorCode::bad_request, "id must be a string of at most 64 bytes or an int64"};
         return err;
     }
@@ -211,7 +313,7 @@ Decoded decode(std::string_view frame) {
         return err;
     }
     req.type = *type;
-    if (const char* problem = read_fields(obj, req)) {
+    if (const char* problem = read_fields(fields, req)) {
         err.outcome = Failure{ErrorCode::bad_request, problem};
         return err;
     }
