@@ -3,6 +3,7 @@
 // It turns bytes into requests for the Dispatcher and replies into frames for
 // its Transport; it holds no socket, so unit tests drive it byte by byte.
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "parley/line_framer.hpp"
@@ -31,20 +32,33 @@ public:
     // Leaves every room with this reason; the connection is going away.
     void disconnect(LeaveReason reason);
 
+    // For backends that answer later: the reply to the request being
+    // awaited, after which held input is processed.
+    void complete(Reply reply);
+    // For backends that name a new connection later (ChatBackend::attach).
+    void resume();
+
     Mode mode() const { return mode_; }
     bool quitting() const { return quitting_; }
-    std::size_t buffered_input() const { return framer_.buffered(); }
+    bool awaiting() const { return awaiting_; }
+    std::size_t buffered_input() const { return framer_.buffered() + held_.size(); }
 
 private:
     bool handle_frame(std::string_view frame);
+    // Sends the reply and acts on it (quit, shutdown); false stops input.
+    bool finish_request(const Reply& reply);
     void send_reply(const Reply& reply);
+    void hold(std::string_view bytes);
 
     Dispatcher& dispatcher_;
     Transport& transport_;
     LineFramer framer_;
+    std::string held_;  // input that arrived while a reply was awaited
     TokenBucket bucket_;
     Mode mode_ = Mode::json;
     bool quitting_ = false;
+    bool awaiting_ = false;
+    bool paused_ = false;
 };
 
 }  // namespace parley

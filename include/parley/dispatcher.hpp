@@ -1,8 +1,12 @@
 #pragma once
-// The protocol layer: executes decoded requests against the room registry and
-// owns what is server-wide (counters, the admin token, shutdown).
+// The protocol layer: executes decoded requests, handing the chat ones to the
+// backend (this process's registry, or a cluster), and owns what is
+// server-wide (counters, the admin token, shutdown).
 #include <cstdint>
+#include <memory>
+#include <optional>
 
+#include "parley/chat_backend.hpp"
 #include "parley/clock.hpp"
 #include "parley/event.hpp"
 #include "parley/protocol_config.hpp"
@@ -33,17 +37,25 @@ struct Counters {
     std::uint64_t udp_datagrams = 0;
 };
 
+// A reply that repeats the request's type and id, as every reply must.
+Reply reply_to(const Request& request);
+
 class Dispatcher {
 public:
     Dispatcher(ProtocolConfig config, const Clock& clock, Lifecycle& lifecycle);
 
-    Reply execute(Client& client, const Request& request);
+    // Cluster mode: chat requests go to `backend` instead of the registry.
+    void use_backend(std::unique_ptr<ChatBackend> backend);
+
+    // The reply, or nothing when the backend answers later (Client::complete).
+    std::optional<Reply> execute(Client& client, const Request& request);
 
     // Admin request or signal: everyone gets the shutdown event, then no
     // other event is delivered and no further frame is executed.
     void begin_shutdown(ShutdownReason reason);
     bool draining() const { return draining_; }
 
+    ChatBackend& backend() { return *backend_; }
     RoomRegistry& registry() { return registry_; }
     Counters& counters() { return counters_; }
     const ProtocolConfig& config() const { return config_; }
@@ -57,6 +69,7 @@ private:
     const Clock& clock_;
     Lifecycle& lifecycle_;
     RoomRegistry registry_;
+    std::unique_ptr<ChatBackend> backend_;
     Counters counters_;
     std::int64_t started_ms_;
     bool draining_ = false;

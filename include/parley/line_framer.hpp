@@ -15,11 +15,12 @@ public:
     explicit LineFramer(std::size_t max_frame) : max_frame_(max_frame) {}
 
     // on_frame(std::string_view line) -> bool: called for every line that is
-    // not blank, without CR/LF; returning false drops the rest of `bytes` (the
-    // connection quit). on_oversize(): called once per line longer than
-    // max_frame; that line's bytes are skipped up to and including its LF.
+    // not blank, without CR/LF; returning false stops at once. on_oversize():
+    // called once per line longer than max_frame; that line's bytes are
+    // skipped up to and including its LF. Returns how many bytes were used:
+    // all of them, or up to the LF of the line whose on_frame said stop.
     template <class OnFrame, class OnOversize>
-    void feed(std::string_view bytes, OnFrame&& on_frame, OnOversize&& on_oversize);
+    std::size_t feed(std::string_view bytes, OnFrame&& on_frame, OnOversize&& on_oversize);
 
     // Bytes of an incomplete line held between reads.
     std::size_t buffered() const { return partial_.size(); }
@@ -49,11 +50,12 @@ private:
 };
 
 template <class OnFrame, class OnOversize>
-void LineFramer::feed(std::string_view bytes, OnFrame&& on_frame, OnOversize&& on_oversize) {
+std::size_t LineFramer::feed(std::string_view bytes, OnFrame&& on_frame, OnOversize&& on_oversize) {
+    const std::size_t total = bytes.size();
     while (!bytes.empty()) {
         const char* lf = static_cast<const char*>(std::memchr(bytes.data(), '\n', bytes.size()));
         if (lf == nullptr) {
-            if (discarding_) return;
+            if (discarding_) return total;
             // One byte of slack: a line of exactly max_frame bytes may still be
             // waiting for the LF of its CRLF.
             if (partial_.size() + bytes.size() > max_frame_ + 1) {
@@ -61,10 +63,10 @@ void LineFramer::feed(std::string_view bytes, OnFrame&& on_frame, OnOversize&& o
                 partial_.shrink_to_fit();
                 discarding_ = true;
                 on_oversize();
-                return;
+                return total;
             }
             partial_.append(bytes);
-            return;
+            return total;
         }
         std::size_t len = static_cast<std::size_t>(lf - bytes.data());
         std::string_view line = bytes.substr(0, len);
@@ -88,8 +90,9 @@ void LineFramer::feed(std::string_view bytes, OnFrame&& on_frame, OnOversize&& o
         } else if (finish_line(line, on_oversize)) {
             keep_going = on_frame(line);
         }
-        if (!keep_going) return;
+        if (!keep_going) return total - bytes.size();
     }
+    return total;
 }
 
 }  // namespace parley

@@ -2,6 +2,7 @@
 // The outcome of one request, before it is encoded for the client's mode.
 #include <cstdint>
 #include <string>
+#include <optional>
 #include <variant>
 #include <vector>
 
@@ -22,6 +23,14 @@ struct RoomSummary {
     std::size_t members = 0;
 };
 
+// What a node of a cluster knows of the whole (cluster mode only).
+struct ClusterStats {
+    std::string node;
+    std::uint64_t nodes = 0;
+    std::uint64_t connections = 0;
+    std::uint64_t rooms = 0;
+};
+
 struct ServerStats {
     std::uint64_t connections = 0;
     std::uint64_t rooms = 0;
@@ -31,6 +40,7 @@ struct ServerStats {
     std::uint64_t bytes_in = 0;
     std::uint64_t bytes_out = 0;
     std::uint64_t udp_datagrams = 0;
+    std::optional<ClusterStats> cluster;
 };
 
 namespace ok {

@@ -16,6 +16,10 @@ public:
     // A per-connection limit refused a frame (rate_limited, frame_too_large),
     // for the log; the client has already been told.
     virtual void limit_hit(ErrorCode) {}
+    // Input piles up while a reply is awaited from the backend: stop reading
+    // until resume_reading(), so the pile stays bounded.
+    virtual void pause_reading() {}
+    virtual void resume_reading() {}
 };
 
 }  // namespace parley

@@ -25,6 +25,20 @@ Reply failure_reply(ErrorCode code, std::string message) {
     return r;
 }
 
+// The `for` and `id` of whatever could be read of the frame.
+void copy_origin(const json_codec::Decoded& decoded, Reply& reply) {
+    if (const auto* req = std::get_if<Request>(&decoded)) {
+        reply.for_type = req->type;
+        reply.for_name = std::string(to_string(req->type));
+        reply.id = req->id;
+    } else {
+        const auto& err = std::get<Reply>(decoded);
+        reply.for_type = err.for_type;
+        reply.for_name = err.for_name;
+        reply.id = err.id;
+    }
+}
+
 }  // namespace
 
 Client::Client(Dispatcher& dispatcher, Transport& transport)
@@ -32,22 +46,57 @@ Client::Client(Dispatcher& dispatcher, Transport& transport)
       transport_(transport),
       framer_(dispatcher.config().max_frame),
       bucket_(dispatcher.config().burst, dispatcher.clock().mono_ms()) {
-    dispatcher_.registry().add(*this);
+    awaiting_ = !dispatcher_.backend().attach(*this);
 }
 
-Client::~Client() { dispatcher_.registry().remove(*this, LeaveReason::disconnect); }
+Client::~Client() { dispatcher_.backend().detach(*this, LeaveReason::disconnect); }
 
-void Client::disconnect(LeaveReason reason) { dispatcher_.registry().remove(*this, reason); }
+void Client::disconnect(LeaveReason reason) { dispatcher_.backend().detach(*this, reason); }
 
 void Client::receive(std::string_view bytes) {
     if (quitting_) return;
-    framer_.feed(
+    if (awaiting_) {
+        hold(bytes);
+        return;
+    }
+    std::size_t used = framer_.feed(
         bytes, [this](std::string_view frame) { return handle_frame(frame); },
         [this] {
             transport_.limit_hit(ErrorCode::frame_too_large);
             send_reply(failure_reply(ErrorCode::frame_too_large,
                                      "frames are at most " + std::to_string(framer_.max_frame()) + " bytes"));
         });
+    // Stopped for an answer that comes later: keep the rest for then.
+    if (awaiting_ && used < bytes.size()) hold(bytes.substr(used));
+}
+
+void Client::hold(std::string_view bytes) {
+    held_.append(bytes);
+    // A frame and a read's worth is enough to keep; the socket waits for more.
+    if (!paused_ && held_.size() > framer_.max_frame() + 64 * 1024) {
+        paused_ = true;
+        transport_.pause_reading();
+    }
+}
+
+void Client::resume() {
+    awaiting_ = false;
+    std::string pending;
+    pending.swap(held_);
+    if (paused_) {
+        paused_ = false;
+        transport_.resume_reading();
+    }
+    if (!pending.empty()) receive(pending);
+}
+
+void Client::complete(Reply reply) {
+    if (!finish_request(reply)) {
+        awaiting_ = false;
+        held_.clear();
+        return;
+    }
+    resume();
 }
 
 bool Client::handle_frame(std::string_view frame) {
@@ -55,35 +104,29 @@ bool Client::handle_frame(std::string_view frame) {
     if (dispatcher_.draining()) return false;
     mode_ = mode_of(frame);
 
-    Reply reply;
-    if (!utf8::is_valid(frame)) {
-        reply = failure_reply(ErrorCode::bad_json, "frames must be valid UTF-8");
-    } else {
-        auto decoded = mode_ == Mode::json ? json_codec::decode(frame) : text_codec::decode(frame);
-        std::int64_t retry_after_ms = 0;
-        const auto& cfg = dispatcher_.config();
-        bool allowed = bucket_.take(cfg.rate, cfg.burst, dispatcher_.clock().mono_ms(), retry_after_ms);
-        if (!allowed) {
-            transport_.limit_hit(ErrorCode::rate_limited);
-            reply = failure_reply(ErrorCode::rate_limited, "too many frames; slow down");
-            std::get<Failure>(reply.outcome).retry_after_ms = retry_after_ms;
-            if (auto* req = std::get_if<Request>(&decoded)) {
-                reply.for_type = req->type;
-                reply.for_name = std::string(to_string(req->type));
-                reply.id = req->id;
-            } else {
-                const auto& err = std::get<Reply>(decoded);
-                reply.for_type = err.for_type;
-                reply.for_name = err.for_name;
-                reply.id = err.id;
-            }
-        } else if (auto* req = std::get_if<Request>(&decoded)) {
-            reply = dispatcher_.execute(*this, *req);
-            if (req->type == RequestType::quit) quitting_ = true;
-        } else {
-            reply = std::move(std::get<Reply>(decoded));
-        }
+    if (!utf8::is_valid(frame)) return finish_request(failure_reply(ErrorCode::bad_json, "frames must be valid UTF-8"));
+    auto decoded = mode_ == Mode::json ? json_codec::decode(frame) : text_codec::decode(frame);
+    std::int64_t retry_after_ms = 0;
+    const auto& cfg = dispatcher_.config();
+    if (!bucket_.take(cfg.rate, cfg.burst, dispatcher_.clock().mono_ms(), retry_after_ms)) {
+        transport_.limit_hit(ErrorCode::rate_limited);
+        Reply reply = failure_reply(ErrorCode::rate_limited, "too many frames; slow down");
+        std::get<Failure>(reply.outcome).retry_after_ms = retry_after_ms;
+        copy_origin(decoded, reply);
+        return finish_request(reply);
     }
+    auto* req = std::get_if<Request>(&decoded);
+    if (req == nullptr) return finish_request(std::get<Reply>(decoded));
+    if (req->type == RequestType::quit) quitting_ = true;
+    auto reply = dispatcher_.execute(*this, *req);
+    if (!reply) {
+        awaiting_ = true;
+        return false;
+    }
+    return finish_request(*reply);
+}
+
+bool Client::finish_request(const Reply& reply) {
     send_reply(reply);
     if (quitting_) {
         transport_.close_after_flush();

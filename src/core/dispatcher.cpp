@@ -1,92 +1,82 @@
 #include "parley/dispatcher.hpp"
 
 #include "parley/client.hpp"
+#include "parley/local_backend.hpp"
 
 namespace parley {
 
-namespace {
-
-Failure not_in_any_room() { return {ErrorCode::not_in_room, "join a room first (/join ROOM)"}; }
-
-template <class T>
-std::variant<OkPayload, Failure> from(Result<T> r) {
-    if (r.ok()) return OkPayload{std::move(r.value())};
-    return r.failure();
+Reply reply_to(const Request& request) {
+    Reply reply;
+    reply.for_type = request.type;
+    reply.for_name = std::string(to_string(request.type));
+    reply.id = request.id;
+    reply.silent_in_text = request.plain_line;
+    return reply;
 }
-
-}  // namespace
 
 Dispatcher::Dispatcher(ProtocolConfig config, const Clock& clock, Lifecycle& lifecycle)
     : config_(std::move(config)),
       clock_(clock),
       lifecycle_(lifecycle),
       registry_(config_.registry, clock),
+      backend_(std::make_unique<LocalBackend>(registry_)),
       started_ms_(clock.mono_ms()) {}
 
-Reply Dispatcher::execute(Client& client, const Request& request) {
-    Reply reply;
-    reply.for_type = request.type;
-    reply.for_name = std::string(to_string(request.type));
-    reply.id = request.id;
+void Dispatcher::use_backend(std::unique_ptr<ChatBackend> backend) { backend_ = std::move(backend); }
 
+std::optional<Reply> Dispatcher::execute(Client& client, const Request& request) {
     // Text mode: commands without a ROOM act on the current room.
     const Request* req = &request;
     Request defaulted;
     if (request.room_defaulted) {
-        if (client.rooms().empty()) {
-            reply.outcome = not_in_any_room();
+        auto current = backend_->current_room(client);
+        if (!current) {
+            Reply reply = reply_to(request);
+            reply.outcome = Failure{ErrorCode::not_in_room, "join a room first (/join ROOM)"};
             return reply;
         }
         defaulted = request;
-        defaulted.room = client.rooms().back()->name();
+        defaulted.room = std::move(*current);
         req = &defaulted;
     }
 
-    auto& reg = registry_;
+    Reply reply = reply_to(*req);
     switch (req->type) {
         case RequestType::hello: reply.outcome = OkPayload{ok::Hello{client.nick()}}; break;
-        case RequestType::nick: reply.outcome = from(reg.set_nick(client, req->nick)); break;
-        case RequestType::join: reply.outcome = from(reg.join(client, req->room)); break;
-        case RequestType::leave: reply.outcome = from(reg.leave(client, req->room)); break;
-        case RequestType::say:
-            reply.outcome = from(reg.say(client, req->room, req->text));
-            reply.silent_in_text = req->plain_line;
-            if (config_.log_messages && reply.ok()) lifecycle_.log_message(client, req->room, req->text);
-            break;
-        case RequestType::msg:
-            reply.outcome = from(reg.msg(client, req->to, req->text));
-            if (config_.log_messages && reply.ok()) lifecycle_.log_message(client, "(pm) " + req->to, req->text);
-            break;
-        case RequestType::who: reply.outcome = from(reg.who(req->room)); break;
-        case RequestType::rooms: reply.outcome = OkPayload{reg.rooms()}; break;
-        case RequestType::history: reply.outcome = from(reg.history(req->room, req->since, req->limit)); break;
         case RequestType::echo: reply.outcome = OkPayload{ok::Echo{req->text}}; break;
         case RequestType::ping: reply.outcome = OkPayload{ok::Ping{clock_.wall_ms()}}; break;
         case RequestType::stats: reply.outcome = stats(); break;
+        case RequestType::help: reply.outcome = OkPayload{ok::Empty{}}; break;
         case RequestType::quit:
-            reg.remove(client, LeaveReason::quit);
+            backend_->detach(client, LeaveReason::quit);
             reply.outcome = OkPayload{ok::Empty{}};
             break;
         case RequestType::shutdown:
             if (token_matches(req->token)) reply.outcome = OkPayload{ok::Empty{}};
             else reply.outcome = Failure{ErrorCode::forbidden, "shutdown needs the server's admin token"};
             break;
-        case RequestType::help: reply.outcome = OkPayload{ok::Empty{}}; break;
+        default: {
+            if (config_.log_messages && req->type == RequestType::say) lifecycle_.log_message(client, req->room, req->text);
+            if (config_.log_messages && req->type == RequestType::msg) lifecycle_.log_message(client, "(pm) " + req->to, req->text);
+            auto answer = backend_->execute(client, *req);
+            if (!answer) return std::nullopt;
+            reply.outcome = std::move(answer->outcome);
+            break;
+        }
     }
     return reply;
 }
 
 void Dispatcher::begin_shutdown(ShutdownReason reason) {
     if (draining_) return;
-    registry_.broadcast(OutgoingEvent(ev::Shutdown{reason}));
+    backend_->broadcast(OutgoingEvent(ev::Shutdown{reason}));
     draining_ = true;
     lifecycle_.shutdown_started(reason);
 }
 
 OkPayload Dispatcher::stats() const {
     ServerStats s;
-    s.connections = registry_.participant_count();
-    s.rooms = registry_.occupied_room_count();
+    backend_->fill_stats(s);
     s.uptime_s = (clock_.mono_ms() - started_ms_) / 1000;
     s.frames_in = counters_.frames_in;
     s.frames_out = counters_.frames_out;

@@ -265,6 +265,16 @@ struct PayloadWriter {
             .field("bytes_in", s.bytes_in)
             .field("bytes_out", s.bytes_out)
             .field("udp_datagrams", s.udp_datagrams);
+        if (s.cluster) {
+            JsonWriter c;
+            c.field("node", s.cluster->node)
+                .field("nodes", s.cluster->nodes)
+                .field("connections", s.cluster->connections)
+                .field("rooms", s.cluster->rooms);
+            std::string obj = std::move(c).finish();
+            obj.pop_back();  // the frame's LF
+            w.raw_field("cluster", obj);
+        }
     }
 };
 

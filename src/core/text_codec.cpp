@@ -194,6 +194,13 @@ struct SummaryWriter {
             .append(" bytes_in=").append(std::to_string(s.bytes_in))
             .append(" bytes_out=").append(std::to_string(s.bytes_out))
             .append(" udp_datagrams=").append(std::to_string(s.udp_datagrams));
+        if (s.cluster) {
+            out.append("; cluster node=");
+            append_escaped(out, s.cluster->node);
+            out.append(" nodes=").append(std::to_string(s.cluster->nodes))
+                .append(" connections=").append(std::to_string(s.cluster->connections))
+                .append(" rooms=").append(std::to_string(s.cluster->rooms));
+        }
     }
 };
 

@@ -158,7 +158,7 @@ void TcpServer::for_each_session(F&& f) {
 void TcpServer::on_sweep(uv_timer_t* t) {
     auto* self = static_cast<TcpServer*>(t->data);
     self->sweep_idle();
-    self->dispatcher_.registry().expire_empty_rooms();
+    self->dispatcher_.backend().housekeeping();
 }
 
 void TcpServer::sweep_idle() {

@@ -101,6 +101,12 @@ void TcpSession::send(SharedFrame frame) {
 
 void TcpSession::close_after_flush() { finish(CloseReason::quit); }
 
+void TcpSession::pause_reading() { uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_)); }
+
+void TcpSession::resume_reading() {
+    if (state_ == State::open) uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read);
+}
+
 void TcpSession::limit_hit(ErrorCode code) {
     // Once per connection and limit: a flooder must not flood the log too.
     auto bit = static_cast<std::uint8_t>(1u << (code == ErrorCode::rate_limited ? 0 : 1));

@@ -38,6 +38,8 @@ public:
     void send(SharedFrame frame) override;
     void close_after_flush() override;
     void limit_hit(ErrorCode code) override;
+    void pause_reading() override;
+    void resume_reading() override;
 
     // Writes what is queued (called once per loop turn by the server).
     void flush();
