@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdio>
 #include <unistd.h>
+#include <climits>
 
 #include "address.hpp"
 #include "parley/client.hpp"
@@ -37,7 +38,10 @@ int ParleyServer::start() {
     };
     if (auto err = resolve(options_.host, options_.tcp_port, tcp_addr); !err.empty())
         return fail("resolve", options_.host, err);
-    if (auto err = tcp_.listen(reinterpret_cast<sockaddr*>(&tcp_addr)); !err.empty())
+    if (!options_.cluster.empty()) {
+        if (auto err = start_cluster(); !err.empty()) return fail("reach redis at", options_.cluster, err);
+    }
+    if (auto err = tcp_.listen(reinterpret_cast<sockaddr*>(&tcp_addr), nullptr, options_.reuse_port); !err.empty())
         return fail("listen on tcp", format_address(reinterpret_cast<sockaddr*>(&tcp_addr)), err);
     std::string udp_line = "off";
     if (options_.udp) {
@@ -58,7 +62,7 @@ int ParleyServer::start() {
         }
         sockaddr_storage tls_addr{};
         resolve(options_.host, options_.tls_port, tls_addr);
-        if (auto err = tcp_.listen(reinterpret_cast<sockaddr*>(&tls_addr), &*tls_); !err.empty())
+        if (auto err = tcp_.listen(reinterpret_cast<sockaddr*>(&tls_addr), &*tls_, options_.reuse_port); !err.empty())
             return fail("listen on tls", format_address(reinterpret_cast<sockaddr*>(&tls_addr)), err);
         tls_line = " tls=" + tcp_.bound_address(1);
     }
@@ -109,8 +113,28 @@ void ParleyServer::shutdown_started(ShutdownReason reason) {
     tcp_.drain([this] { finish(); });
 }
 
+std::string ParleyServer::start_cluster() {
+    cluster::ClusterOptions opts;
+    cluster::parse_redis_url(options_.cluster, opts);  // checked with the flags
+    opts.limits = options_.protocol.registry;
+    opts.node_id = options_.node_id;
+    if (opts.node_id.empty()) {
+        char host[HOST_NAME_MAX + 1] = "node";
+        gethostname(host, sizeof host);
+        opts.node_id = std::string(host) + "-" + std::to_string(getpid());
+    }
+    auto backend = cluster::make_cluster_backend(loop_, *log_, clock_, opts);
+    if (!backend) return "cluster mode is not available in this build";
+    if (auto err = backend->start(); !err.empty()) return err;
+    cluster_ = backend.get();
+    dispatcher_.use_backend(std::move(backend));
+    log_->info("cluster node {} through redis {}", opts.node_id, options_.cluster);
+    return {};
+}
+
 void ParleyServer::finish() {
     // Closing every handle lets uv_run return.
+    if (cluster_) cluster_->stop();
     tcp_.close();
     udp_.close();
     for (uv_signal_t* s : {&sigint_, &sigterm_})

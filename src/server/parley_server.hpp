@@ -6,6 +6,7 @@
 #include <spdlog/logger.h>
 #include <uv.h>
 
+#include "cluster_backend.hpp"
 #include "loop_clock.hpp"
 #include "parley/dispatcher.hpp"
 #include "server_options.hpp"
@@ -31,6 +32,7 @@ public:
 private:
     static void on_signal(uv_signal_t* h, int signum);
     void finish();
+    std::string start_cluster();
 
     uv_loop_t* loop_;
     const ServerOptions& options_;
@@ -40,6 +42,7 @@ private:
     TcpServer tcp_;
     UdpEcho udp_;
     std::optional<TlsContext> tls_;
+    cluster::ClusterBackend* cluster_ = nullptr;  // owned by the dispatcher
     uv_signal_t sigint_{};
     uv_signal_t sigterm_{};
     uv_timer_t drain_timer_{};

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "cluster_backend.hpp"
 #include "parley_version.h"
 
 namespace parley::server {
@@ -56,6 +57,10 @@ std::optional<int> parse_options(int argc, char** argv, ServerOptions& o) {
         ->check(CLI::Range(0.0, 3600.0))->capture_default_str();
     auto* token_opt = app.add_option("--admin-token", admin_token,
                                      "Token that allows the shutdown request (default: $PARLEY_ADMIN_TOKEN)");
+    auto* cluster = app.add_option("--cluster", o.cluster, "Run as a node of a cluster through Redis: redis://HOST:PORT");
+    app.add_option("--node-id", o.node_id, "This node's name in the cluster (default: host name and pid)")
+        ->needs(cluster);
+    app.add_flag("--reuse-port", o.reuse_port, "Share the TCP port with other processes (SO_REUSEPORT)");
     app.add_option("--log-file", o.log_file, "Append the log to this file instead of standard error");
     app.add_option("--log-level", o.log_level, "Least severe level logged")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))->capture_default_str();
@@ -75,6 +80,13 @@ std::optional<int> parse_options(int argc, char** argv, ServerOptions& o) {
     }
 
     o.udp = !no_udp;
+    if (!o.cluster.empty()) {
+        cluster::ClusterOptions probe;
+        if (auto err = cluster::parse_redis_url(o.cluster, probe); !err.empty()) {
+            std::cerr << "parleyd: --cluster: " << err << "\n\n" << app.help();
+            return 2;
+        }
+    }
     p.registry.max_rooms_per_client = max_rooms;
     p.registry.history = history;
     if (max_clients_opt->count() > 0) o.max_clients = max_clients;

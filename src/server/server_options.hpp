@@ -19,7 +19,10 @@ struct ServerOptions {
     std::uint16_t tls_port = 7443;
     double tls_handshake_timeout_s = 10;
     std::size_t max_output = 8 * 1024 * 1024;
-    std::optional<std::size_t> max_clients;  // default: what the open-file limit allows
+    std::optional<std::size_t> max_clients;
+    bool reuse_port = false;   // SO_REUSEPORT: several nodes share the TCP port
+    std::string cluster;       // redis://HOST:PORT; empty: a single process, Redis untouched
+    std::string node_id;  // default: what the open-file limit allows
     double idle_timeout_s = 0;
     double drain_timeout_s = 5;
     std::string log_file;

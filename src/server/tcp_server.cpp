@@ -1,5 +1,10 @@
 #include "tcp_server.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "address.hpp"
 #include "tcp_session.hpp"
 
@@ -39,12 +44,32 @@ char* TcpServer::read_buffer(std::size_t& size) {
     return buffer;
 }
 
-std::string TcpServer::listen(const sockaddr* addr, const TlsContext* tls) {
+namespace {
+// libuv 1.44 has no flag for SO_REUSEPORT, so the socket is made by hand and
+// handed over with uv_tcp_open.
+int open_reuse_port_socket(uv_tcp_t* tcp, const sockaddr* addr) {
+    int fd = socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return uv_translate_sys_error(errno);
+    int on = 1;
+    socklen_t len = addr->sa_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0 || bind(fd, addr, len) != 0) {
+        int err = uv_translate_sys_error(errno);
+        ::close(fd);
+        return err;
+    }
+    int rc = uv_tcp_open(tcp, fd);
+    if (rc != 0) ::close(fd);
+    return rc;
+}
+}  // namespace
+
+std::string TcpServer::listen(const sockaddr* addr, const TlsContext* tls, bool reuse_port) {
     auto* l = new Listener{{}, this, tls};
     uv_tcp_init(loop_, &l->tcp);
     l->tcp.data = l;
     listeners_.push_back(l);
-    int rc = uv_tcp_bind(&l->tcp, addr, 0);
+    int rc = reuse_port ? open_reuse_port_socket(&l->tcp, addr) : uv_tcp_bind(&l->tcp, addr, 0);
     if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(&l->tcp), kBacklog, on_connection);
     if (rc != 0) return uv_strerror(rc);
     return {};

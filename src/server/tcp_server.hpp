@@ -32,7 +32,7 @@ public:
 
     // Binds and listens, speaking TLS when `tls` is given; returns the reason
     // on failure. Listeners are numbered in the order they were added.
-    std::string listen(const sockaddr* addr, const TlsContext* tls = nullptr);
+    std::string listen(const sockaddr* addr, const TlsContext* tls = nullptr, bool reuse_port = false);
     std::string bound_address(std::size_t listener = 0) const;
 
     void stop_accepting();
