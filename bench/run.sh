@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# Runs every benchmark scenario on loopback against parleyd, Redis and the two
+# bare C baselines, one after the other on this machine, then writes the table
+# and the latency-vs-load plot.
+#
+#   bench/run.sh [--build DIR] [--out DIR] [--quick]
+#
+# --build  meson build directory (default build-release; set up as a release
+#          build if missing, and only the four needed targets are built)
+# --out    where results go (default bench/results/latest): results.jsonl (one
+#          parley-bench --json object per line), table.md, sweep.dat, plot
+# --quick  short runs and small counts, to check the script itself
+#
+# Servers: parleyd with --rate 0 --max-output 64 MiB (no per-connection rate
+# limit, a slow-consumer limit no run reaches); redis-server with --save ''
+# --appendonly no and the same 64 MiB output limit for pub/sub clients;
+# line_echo and udp_echo from bench/. Every server is started on ports the
+# kernel picks (or a free one found just before) and stopped at the end, also
+# when the script fails. The plot needs gnuplot (Debian: gnuplot-nox).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD=build-release
+OUT=bench/results/latest
+QUICK=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --build) BUILD=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    --quick) QUICK=1; shift ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+
+if [ "$QUICK" = 1 ]; then
+  DUR=1; WARM=0.3; HOLD=1; CONNECT_N=2000; BIG_ROOM=1000; SWEEP="2000 8000 20000"
+else
+  DUR=5; WARM=1; HOLD=3; CONNECT_N=19000; BIG_ROOM=10000
+  SWEEP="2000 5000 10000 20000 30000 40000 50000 60000 80000"
+fi
+
+[ -d "$BUILD" ] || meson setup "$BUILD" --buildtype=release >/dev/null
+ninja -C "$BUILD" -j2 src/server/parleyd src/bench/parley-bench bench/line_echo bench/udp_echo >/dev/null
+PARLEYD=$BUILD/src/server/parleyd
+BENCH=$BUILD/src/bench/parley-bench
+mkdir -p "$OUT"
+RESULTS=$OUT/results.jsonl
+: > "$RESULTS"
+LOGS=$(mktemp -d)
+
+STARTED=()
+cleanup() {
+  for pid in "${STARTED[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${STARTED[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$LOGS"
+}
+trap cleanup EXIT
+
+# Waits (at most 10 s) for a server's ready line in its stdout file and prints it.
+ready_line() {
+  local file=$1 pattern=$2
+  for _ in $(seq 100); do
+    if grep -q "$pattern" "$file" 2>/dev/null; then grep -m1 "$pattern" "$file"; return 0; fi
+    sleep 0.1
+  done
+  echo "run.sh: no ready line in $file" >&2
+  return 1
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+stop_pid() {
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+start_parleyd() {
+  "$PARLEYD" --tcp-port 0 --udp-port 0 --rate 0 --max-output 67108864 --log-level warn \
+    >"$LOGS/parleyd.out" 2>"$LOGS/parleyd.err" &
+  PARLEY_PID=$!
+  STARTED+=("$PARLEY_PID")
+  local line
+  line=$(ready_line "$LOGS/parleyd.out" "parleyd ready")
+  PARLEY_TCP=$(sed -n 's/.* tcp=\([^ ]*\).*/\1/p' <<<"$line")
+  PARLEY_UDP=$(sed -n 's/.* udp=\([^ ]*\).*/\1/p' <<<"$line")
+}
+
+start_redis() {
+  REDIS_PORT=$(free_port)
+  # protected-mode off: the connect scenario's clients come from 127.1.x.y,
+  # which protected mode would refuse; the server is bound to loopback only.
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --protected-mode no --save '' --appendonly no \
+    --client-output-buffer-limit 'pubsub 64mb 64mb 0' --maxclients 19500 --logfile "$LOGS/redis.log" &
+  REDIS_PID=$!
+  STARTED+=("$REDIS_PID")
+  for _ in $(seq 100); do
+    redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "run.sh: redis-server did not answer" >&2
+  return 1
+}
+
+# bench LABEL PID ARGS...: one run, appended to results.jsonl. When the bench
+# process saturated a core, the run is repeated with two bench processes and
+# both are kept; the table uses the better one.
+bench() {
+  local label=$1 pid=$2; shift 2
+  local json
+  if ! json=$("$BENCH" "$@" --json --no-progress --label "$label" --server-pid "$pid" 2>"$LOGS/bench.err"); then
+    echo "$label: parley-bench failed: $(tail -1 "$LOGS/bench.err")" >&2
+    echo "{\"label\":\"$label\",\"failed\":true}" >>"$RESULTS"
+    return 0
+  fi
+  echo "$json" >>"$RESULTS"
+  summarize "$json"
+  if python3 -c 'import json,sys; j=json.loads(sys.argv[1]); sys.exit(0 if j["bench_saturated"] and j["bench_procs"]==1 else 1)' "$json" &&
+     json=$("$BENCH" "$@" --procs 2 --json --no-progress --label "$label" --server-pid "$pid" 2>"$LOGS/bench.err"); then
+    echo "$json" >>"$RESULTS"
+    summarize "$json"
+  fi
+}
+
+summarize() {
+  python3 -c '
+import json, sys
+j = json.loads(sys.argv[1])
+l = j["latency_ms"]
+print("%-26s %12.0f %s/s  p50 %.3f  p99 %.3f ms  errors %d  bench %.0f%% x%d  server %.0f%%" % (
+    j["label"], j["ops_per_s"], j["ops_unit"], l["p50"], l["p99"], j["errors"],
+    j["bench_cpu_pct"], j["bench_procs"], j.get("server_cpu_pct", 0)))
+' "$1"
+}
+
+T=(--duration "$DUR" --warmup "$WARM")
+echo "{\"meta\":true,\"started\":\"$(date -u +%FT%TZ)\",\"loadavg_before\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"cpus\":$(nproc),\"cpu\":\"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\",\"kernel\":\"$(uname -r)\",\"redis\":\"$(redis-server --version | cut -d' ' -f3)\",\"quick\":$QUICK}" >>"$RESULTS"
+
+start_parleyd
+start_redis
+"$BUILD/bench/line_echo" --port 0 --exit-after 3600 >"$LOGS/line.out" 2>&1 &
+LINE_PID=$!; STARTED+=("$LINE_PID")
+"$BUILD/bench/udp_echo" --port 0 --exit-after 3600 >"$LOGS/udp.out" 2>&1 &
+UDPE_PID=$!; STARTED+=("$UDPE_PID")
+LINE_ADDR=$(ready_line "$LOGS/line.out" "line_echo ready" | sed 's/.*tcp=//')
+UDPE_ADDR=$(ready_line "$LOGS/udp.out" "udp_echo ready" | sed 's/.*udp=//')
+P=parley://$PARLEY_TCP
+R=redis://127.0.0.1:$REDIS_PORT
+
+echo "== chat fan-out"
+CHAT1=(chat --connections 1000 --rooms 1 --senders 1 --pipeline 32 --size 64)
+CHAT100=(chat --connections 1000 --rooms 100 --senders 10 --pipeline 1 --size 64)
+bench chat-1x1000/parley "$PARLEY_PID" "${CHAT1[@]}" --target "$P" "${T[@]}"
+bench chat-1x1000/redis "$REDIS_PID" "${CHAT1[@]}" --target "$R" "${T[@]}"
+bench chat-100x10/parley "$PARLEY_PID" "${CHAT100[@]}" --target "$P" "${T[@]}"
+bench chat-100x10/redis "$REDIS_PID" "${CHAT100[@]}" --target "$R" "${T[@]}"
+
+echo "== echo, 50 connections"
+for depth in 1 16; do
+  bench "echo-p$depth/parley" "$PARLEY_PID" echo --connections 50 --pipeline "$depth" --target "$P" "${T[@]}"
+  bench "echo-p$depth/redis" "$REDIS_PID" echo --connections 50 --pipeline "$depth" --target "$R" "${T[@]}"
+  bench "echo-p$depth/line" "$LINE_PID" echo --connections 50 --pipeline "$depth" --target "line://$LINE_ADDR" "${T[@]}"
+done
+
+echo "== udp echo, window 64"
+for size in 64 1024; do
+  bench "udp-$size/parley" "$PARLEY_PID" udp --window 64 --size "$size" --target "parley://$PARLEY_UDP" "${T[@]}"
+  bench "udp-$size/baseline" "$UDPE_PID" udp --window 64 --size "$size" --target "parley://$UDPE_ADDR" "${T[@]}"
+done
+
+echo "== latency against load: chat 100 rooms x 10, 10 senders, open loop"
+for rate in $SWEEP; do
+  bench "sweep-$rate/parley" "$PARLEY_PID" "${CHAT100[@]}" --rate "$rate" --target "$P" "${T[@]}"
+  bench "sweep-$rate/redis" "$REDIS_PID" "${CHAT100[@]}" --rate "$rate" --target "$R" "${T[@]}"
+done
+
+echo "== one room of $BIG_ROOM members, 20 messages/s"
+BIG=(chat --connections "$BIG_ROOM" --rooms 1 --senders 1 --rate 20 --size 64 --procs 2)
+bench "bigroom/parley" "$PARLEY_PID" "${BIG[@]}" --target "$P" "${T[@]}"
+bench "bigroom/redis" "$REDIS_PID" "${BIG[@]}" --target "$R" "${T[@]}"
+
+echo "== $CONNECT_N idle connections, fresh servers"
+stop_pid "$PARLEY_PID"; stop_pid "$REDIS_PID"
+start_parleyd
+start_redis
+P=parley://$PARLEY_TCP
+R=redis://127.0.0.1:$REDIS_PORT
+bench "connect/parley" "$PARLEY_PID" connect --connections "$CONNECT_N" --rooms 1000 --hold "$HOLD" --procs 2 --target "$P"
+bench "connect/redis" "$REDIS_PID" connect --connections "$CONNECT_N" --rooms 1000 --hold "$HOLD" --procs 2 --target "$R"
+
+echo "{\"meta\":true,\"finished\":\"$(date -u +%FT%TZ)\",\"loadavg_after\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}" >>"$RESULTS"
+python3 bench/report.py "$RESULTS" "$OUT"
+if command -v gnuplot >/dev/null; then
+  gnuplot -e "datafile='$OUT/sweep.dat'; outfile='$OUT/latency-vs-load.png'" bench/latency.gp
+  echo "plot: $OUT/latency-vs-load.png"
+else
+  echo "gnuplot not found (Debian: gnuplot-nox): no plot" >&2
+fi
+echo "table: $OUT/table.md"
