@@ -36,12 +36,18 @@ public:
     std::vector<SharedFrame> sent;
     int close_calls = 0;
     std::size_t sent_before_close = 0;  // how many frames were queued when close was asked
+    std::vector<ErrorCode> limits_hit;
+    int pauses = 0;
+    int resumes = 0;
 
     void send(SharedFrame frame) override { sent.push_back(std::move(frame)); }
     void close_after_flush() override {
         ++close_calls;
         sent_before_close = sent.size();
     }
+    void limit_hit(ErrorCode code) override { limits_hit.push_back(code); }
+    void pause_reading() override { ++pauses; }
+    void resume_reading() override { ++resumes; }
 
     // Every line sent, without its LF; a text history reply is one frame of
     // several lines.
@@ -96,6 +102,26 @@ public:
         return out;
     }
     void clear() { events.clear(); }
+};
+
+// A Dispatcher with fake time and lifecycle: the server side of Client tests.
+struct TestServer {
+    explicit TestServer(ProtocolConfig config = {}) : dispatcher(std::move(config), clock, lifecycle) {}
+
+    FakeClock clock;
+    FakeLifecycle lifecycle;
+    Dispatcher dispatcher;
+};
+
+// One connection: a Client whose output lands in a FakeTransport.
+struct TestConn {
+    explicit TestConn(TestServer& server) : client(server.dispatcher, transport) {}
+
+    // Sends one line (the LF is added).
+    void line(std::string_view text) { client.receive(std::string(text) + "\n"); }
+
+    FakeTransport transport;
+    Client client;
 };
 
 }  // namespace parley::test
