@@ -50,7 +50,8 @@ def p99(r):
 def cpu(r):
     if not r:
         return "—"
-    return f"{r['bench_cpu_pct']:.0f}% x{r['bench_procs']} / {r.get('server_cpu_pct', 0):.0f}%"
+    return (f"{r['bench_cpu_pct']:.0f}% x{r['bench_procs']} / {r.get('server_cpu_pct', 0):.0f}% / "
+            f"{r.get('other_cpu_pct', 0):.0f}%")
 
 
 def ratio(a, b):
@@ -78,7 +79,8 @@ def main():
         f"load average before {meta.get('loadavg_before', '?')}, after {meta.get('loadavg_after', '?')}.")
     add("")
     add("CPU columns: bench CPU (percent of one core, summed over its processes) x bench processes / "
-        "server CPU, over the measurement window.")
+        "server CPU / CPU used by neither (other work on the machine, kernel threads), over the "
+        "measurement window; 100% is one core, the machine has 200%.")
     add("")
 
     add("### Chat fan-out (closed loop), deliveries/s")

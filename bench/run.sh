@@ -10,6 +10,10 @@
 # --out    where results go (default bench/results/latest): results.jsonl (one
 #          parley-bench --json object per line), table.md, sweep.dat, plot
 # --quick  short runs and small counts, to check the script itself
+# --quiet-wait S  before each run, wait up to S seconds (default 60) for the
+#          machine to be idle, so other people's work on a shared machine
+#          disturbs the figures less; each result records the CPU that went
+#          to neither bench nor server during its window (other_cpu_pct)
 #
 # Servers: parleyd with --rate 0 --max-output 64 MiB (no per-connection rate
 # limit, a slow-consumer limit no run reaches); redis-server with --save ''
@@ -23,11 +27,13 @@ cd "$(dirname "$0")/.."
 BUILD=build-release
 OUT=bench/results/latest
 QUICK=0
+QUIET_WAIT=60
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) BUILD=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --quick) QUICK=1; shift ;;
+    --quiet-wait) QUIET_WAIT=$2; shift 2 ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -104,12 +110,33 @@ start_redis() {
   return 1
 }
 
+# Waits until the machine has been (nearly) idle for one second, at most
+# QUIET_WAIT seconds; our servers are idle between runs.
+wait_quiet() {
+  python3 - "$QUIET_WAIT" <<'PY'
+import sys, time
+def sample():
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:9]]
+    return sum(v) - v[3] - v[4], sum(v)
+deadline = time.monotonic() + float(sys.argv[1])
+while True:
+    b0, t0 = sample()
+    time.sleep(1)
+    b1, t1 = sample()
+    busy = (b1 - b0) / max(1, t1 - t0)
+    if busy < 0.10 or time.monotonic() > deadline:
+        break
+PY
+}
+
 # bench LABEL PID ARGS...: one run, appended to results.jsonl. When the bench
 # process saturated a core, the run is repeated with two bench processes and
 # both are kept; the table uses the better one.
 bench() {
   local label=$1 pid=$2; shift 2
   local json
+  wait_quiet
   if ! json=$("$BENCH" "$@" --json --no-progress --label "$label" --server-pid "$pid" 2>"$LOGS/bench.err"); then
     echo "$label: parley-bench failed: $(tail -1 "$LOGS/bench.err")" >&2
     echo "{\"label\":\"$label\",\"failed\":true}" >>"$RESULTS"
@@ -118,7 +145,7 @@ bench() {
   echo "$json" >>"$RESULTS"
   summarize "$json"
   if python3 -c 'import json,sys; j=json.loads(sys.argv[1]); sys.exit(0 if j["bench_saturated"] and j["bench_procs"]==1 else 1)' "$json" &&
-     json=$("$BENCH" "$@" --procs 2 --json --no-progress --label "$label" --server-pid "$pid" 2>"$LOGS/bench.err"); then
+     wait_quiet && json=$("$BENCH" "$@" --procs 2 --json --no-progress --label "$label" --server-pid "$pid" 2>"$LOGS/bench.err"); then
     echo "$json" >>"$RESULTS"
     summarize "$json"
   fi
@@ -129,9 +156,9 @@ summarize() {
 import json, sys
 j = json.loads(sys.argv[1])
 l = j["latency_ms"]
-print("%-26s %12.0f %s/s  p50 %.3f  p99 %.3f ms  errors %d  bench %.0f%% x%d  server %.0f%%" % (
+print("%-26s %12.0f %s/s  p50 %.3f  p99 %.3f ms  errors %d  bench %.0f%% x%d  server %.0f%%  other %.0f%%" % (
     j["label"], j["ops_per_s"], j["ops_unit"], l["p50"], l["p99"], j["errors"],
-    j["bench_cpu_pct"], j["bench_procs"], j.get("server_cpu_pct", 0)))
+    j["bench_cpu_pct"], j["bench_procs"], j.get("server_cpu_pct", 0), j.get("other_cpu_pct", 0)))
 ' "$1"
 }
 

@@ -68,7 +68,10 @@ class Coordinator {
                     start_ns_ + seconds_to_ns(opt_.setup_timeout_s), "setting up"))
       return report_;
     report_.go_ns = now_ns() + 50'000'000;  // time for every worker to read "go"
-    if (connect) report_.server_start = sample_process(opt_.server_pid);
+    if (connect) {
+      report_.server_start = sample_process(opt_.server_pid);
+      report_.machine_start = sample_machine();
+    }
     for (auto& c : children_) write_line(c.to_child, "go " + std::to_string(report_.go_ns));
 
     if (connect) {
@@ -76,6 +79,7 @@ class Coordinator {
                       report_.go_ns + seconds_to_ns(opt_.setup_timeout_s), "connecting"))
         return report_;
       report_.server_end = sample_process(opt_.server_pid);
+      report_.machine_end = sample_machine();
       const uint64_t hold_end = now_ns() + seconds_to_ns(opt_.hold_s);
       wait_until([] { return false; }, hold_end, nullptr);
       if (failed_) return report_;
@@ -87,9 +91,11 @@ class Coordinator {
       wait_until([] { return false; }, window_start, nullptr);
       if (failed_) return report_;
       report_.server_start = sample_process(opt_.server_pid);
+      report_.machine_start = sample_machine();
       wait_until([] { return false; }, window_end, nullptr);
       if (failed_) return report_;
       report_.server_end = sample_process(opt_.server_pid);
+      report_.machine_end = sample_machine();
     }
 
     const uint64_t results_deadline = now_ns() + seconds_to_ns(opt_.drain_s + 30);

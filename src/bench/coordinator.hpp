@@ -30,6 +30,8 @@ struct RunReport {
   ProcSample server_start;
   ProcSample server_end;
   ProcSample server_after_hold;  // connect only: at the end of the hold
+  MachineSample machine_start;   // the whole machine over the same span
+  MachineSample machine_end;
 };
 
 RunReport run_coordinated(const Options& opt, int procs, const WorkerMain& worker);

@@ -56,6 +56,27 @@ double cpu_pct_between(const ProcSample& a, const ProcSample& b) {
   return 100.0 * (b.cpu_s - a.cpu_s) / (static_cast<double>(b.at_ns - a.at_ns) / 1e9);
 }
 
+MachineSample sample_machine() {
+  MachineSample m;
+  std::ifstream stat("/proc/stat");
+  std::string cpu;
+  uint64_t v[8] = {};
+  if (!(stat >> cpu) || cpu != "cpu") return m;
+  for (auto& x : v)
+    if (!(stat >> x)) return m;
+  // user nice system idle iowait irq softirq steal
+  m.total = v[0] + v[1] + v[2] + v[3] + v[4] + v[5] + v[6] + v[7];
+  m.busy = m.total - v[3] - v[4];
+  m.ok = true;
+  return m;
+}
+
+double machine_cpu_pct_between(const MachineSample& a, const MachineSample& b) {
+  if (!a.ok || !b.ok || b.total <= a.total) return 0;
+  const double cpus = static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN));
+  return 100.0 * cpus * static_cast<double>(b.busy - a.busy) / static_cast<double>(b.total - a.total);
+}
+
 uint64_t raise_open_file_limit() {
   rlimit rl{};
   if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return 0;

@@ -20,6 +20,20 @@ ProcSample sample_process(int pid);
 // CPU use between two samples in percent of one core.
 double cpu_pct_between(const ProcSample& a, const ProcSample& b);
 
+// The whole machine's busy time, from the first line of /proc/stat, so a
+// result can show how much CPU went to processes other than the bench and the
+// server (other people's work on a shared machine makes figures noisy).
+struct MachineSample {
+  bool ok = false;
+  uint64_t busy = 0;   // clock ticks, all CPUs
+  uint64_t total = 0;
+};
+
+MachineSample sample_machine();
+
+// Busy CPU between two samples in percent of one core (200 = two cores busy).
+double machine_cpu_pct_between(const MachineSample& a, const MachineSample& b);
+
 // Raises the soft open-file limit to the hard one; returns the new soft limit.
 uint64_t raise_open_file_limit();
 
