@@ -154,7 +154,7 @@ int parse_command_line(int argc, char** argv, Options& opt) {
   if (!rate) return usage_error("bad --rate '" + raw.rate + "'");
   opt.rate = *rate;
   if (opt.connections == 0) return usage_error("--connections must be at least 1");
-  if (opt.rooms == 0 || opt.rooms > opt.connections) return usage_error("--rooms must be between 1 and --connections");
+  if (opt.rooms == 0) return usage_error("--rooms must be at least 1");
   if (opt.senders > opt.connections) return usage_error("--senders cannot exceed --connections");
   if (opt.pipeline == 0) return usage_error("--pipeline must be at least 1");
   if (opt.window == 0) return usage_error("--window must be at least 1");

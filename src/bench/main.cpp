@@ -58,5 +58,6 @@ int main(int argc, char** argv) {
   } else {
     print_table(report, stdout);
   }
-  return 0;
+  // A run that completed nothing is reported, but scripts should notice.
+  return run.merged.ops > 0 ? 0 : 3;
 }

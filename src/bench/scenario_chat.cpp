@@ -280,8 +280,12 @@ class ChatWorker final : public ConnListener, public TimedDriver {
     stop_rate_clock();
   }
 
-  void on_closed(TcpConn& conn, int) override {
+  void on_closed(TcpConn& conn, int status) override {
     if (stopping_) return;
+    if (!setup_complete_) {
+      run_.setup_failed(std::string("connection closed during setup: ") + (status ? uv_strerror(status) : "by the server"));
+      return;
+    }
     Client& c = clients_[conn.tag() / 2];
     c.dead = true;
     c.inflight = 0;

@@ -28,6 +28,7 @@ class ConnectWorker final : public ConnListener {
     for (uint64_t i = static_cast<uint64_t>(index); i < opt.connections; i += static_cast<uint64_t>(procs))
       globals_.push_back(i);
     conns_.resize(globals_.size());
+    state_.assign(globals_.size(), kPending);
     window_ = std::max<uint32_t>(1, opt.connect_window / static_cast<uint32_t>(procs));
     for (uint32_t r = 0; r < opt.rooms; ++r) rooms_.push_back(room_name(r));
   }
@@ -40,12 +41,21 @@ class ConnectWorker final : public ConnListener {
   void on_command(std::string_view line) {
     if (line.rfind("go ", 0) == 0) {
       go_ns_ = std::stoull(std::string(line.substr(3)));
-      cpu_at_go_ = self_cpu_seconds();
-      if (globals_.empty()) report_held();
-      for (uint32_t k = 0; k < window_ && k < globals_.size(); ++k) dial_next();
+      const uint64_t now = now_ns();
+      uv_timer_init(loop_, &go_timer_);
+      go_timer_.data = this;
+      uv_timer_start(&go_timer_, on_go, go_ns_ > now ? (go_ns_ - now + 999'999) / 1'000'000 : 0, 0);
     } else if (line == "stop" || line == "abort") {
       finish(line == "stop");
     }
+  }
+
+  static void on_go(uv_timer_t* t) {
+    auto* self = static_cast<ConnectWorker*>(t->data);
+    uv_close(reinterpret_cast<uv_handle_t*>(t), nullptr);
+    self->cpu_at_go_ = self_cpu_seconds();
+    if (self->globals_.empty()) self->report_held();
+    for (uint32_t k = 0; k < self->window_ && k < self->globals_.size(); ++k) self->dial_next();
   }
 
   void dial_next() {
@@ -61,6 +71,7 @@ class ConnectWorker final : public ConnListener {
                                       spread ? reinterpret_cast<const sockaddr*>(&src) : nullptr);
     if (rc != 0) {
       result_.add_error(std::string("connect_") + uv_err_name(rc));
+      state_[j] = kFailed;
       settle();
     }
   }
@@ -83,10 +94,11 @@ class ConnectWorker final : public ConnListener {
   void on_connected(TcpConn& conn, int status) override {
     if (status != 0) {
       result_.add_error(std::string("connect_") + uv_err_name(status));
-      conn.user_ns = 0;  // settled; its close must not settle it again
+      state_[conn.tag()] = kFailed;  // settled; its close must not settle it again
       settle();
       return;
     }
+    state_[conn.tag()] = kConnected;
     wire_->append_member_setup(conn.out(), rooms_[globals_[conn.tag()] % opt_.rooms]);
   }
 
@@ -107,7 +119,7 @@ class ConnectWorker final : public ConnListener {
         ++result_.ops;
         last_held_ns_ = rx;
         result_.latency.record(rx - conn.user_ns);
-        conn.user_ns = 0;  // marks the connection as held
+        state_[conn.tag()] = kHeld;
         settle();
       } else if (ev.kind == EventKind::Error) {
         result_.add_error(std::string(ev.payload));
@@ -118,11 +130,11 @@ class ConnectWorker final : public ConnListener {
 
   void on_closed(TcpConn& conn, int) override {
     if (stopping_) return;
+    uint8_t& state = state_[conn.tag()];
+    if (state == kFailed) return;  // already counted as a failed connect
     result_.add_error("disconnected");
-    if (conn.user_ns != 0) {  // closed before it was held
-      conn.user_ns = 0;
-      settle();
-    }
+    if (state == kConnected) settle();  // closed before it was held
+    state = kFailed;
   }
 
   void finish(bool send_result) {
@@ -142,6 +154,9 @@ class ConnectWorker final : public ConnListener {
   WorkerResult result_;
   std::vector<uint64_t> globals_;
   std::vector<std::unique_ptr<TcpConn>> conns_;
+  enum : uint8_t { kPending, kConnected, kHeld, kFailed };
+  std::vector<uint8_t> state_;
+  uv_timer_t go_timer_{};
   std::vector<std::string> rooms_;
   uint32_t window_ = 1;
   size_t next_ = 0;

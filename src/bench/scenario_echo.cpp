@@ -144,8 +144,12 @@ class EchoWorker final : public ConnListener, public TimedDriver {
       if (c.conn) c.conn->close();
   }
 
-  void on_closed(TcpConn& conn, int) override {
+  void on_closed(TcpConn& conn, int status) override {
     if (stopping_) return;
+    if (connected_ < clients_.size()) {
+      run_.setup_failed(std::string("connection closed during setup: ") + (status ? uv_strerror(status) : "by the server"));
+      return;
+    }
     EchoClient& c = clients_[conn.tag()];
     c.dead = true;
     c.inflight = 0;
