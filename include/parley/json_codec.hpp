@@ -19,5 +19,7 @@ Decoded decode(std::string_view frame);
 
 std::string encode(const Reply& reply);
 std::string encode(const Event& event);
+// The same, appended to `out`.
+void encode_into(const Reply& reply, std::string& out);
 
 }  // namespace parley::json_codec

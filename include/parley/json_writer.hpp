@@ -10,7 +10,12 @@ namespace parley {
 
 class JsonWriter {
 public:
-    JsonWriter() { out_.push_back('{'); }
+    // Builds into a string of its own; take it with finish().
+    JsonWriter() : out_(&own_) { out_->push_back('{'); }
+    // Appends to `out` (a reused buffer on the hot path); end with close().
+    explicit JsonWriter(std::string& out) : out_(&out) { out_->push_back('{'); }
+    JsonWriter(const JsonWriter&) = delete;
+    JsonWriter& operator=(const JsonWriter&) = delete;
 
     JsonWriter& field(std::string_view key, std::string_view value);
     JsonWriter& field(std::string_view key, const char* value) { return field(key, std::string_view(value)); }
@@ -23,12 +28,15 @@ public:
 
     // Closes the object and appends the LF that ends a frame.
     std::string finish() &&;
+    void close() { out_->append("}\n"); }
 
     static void append_string(std::string& out, std::string_view value);
 
 private:
     void key(std::string_view k);
-    std::string out_;
+    std::string own_;
+    std::string* out_;
+    bool first_ = true;
 };
 
 }  // namespace parley

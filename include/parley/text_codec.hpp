@@ -17,6 +17,8 @@ json_codec::Decoded decode(std::string_view frame);
 // May be empty (a plain line said successfully) or several lines (history).
 std::string encode(const Reply& reply);
 std::string encode(const Event& event);
+// The same, appended to `out`.
+void encode_into(const Reply& reply, std::string& out);
 
 // User-supplied text made safe for a terminal, and reversible: C0, DEL, C1,
 // U+2028/U+2029 become \xHH or \uHHHH and a backslash becomes \\.

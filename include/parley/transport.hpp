@@ -1,6 +1,8 @@
 #pragma once
 // How a Client's bytes leave: implemented by the TCP session in the server and
 // by in-memory doubles in tests.
+#include <string_view>
+
 #include "parley/error_code.hpp"
 #include "parley/event.hpp"
 
@@ -11,6 +13,9 @@ public:
     virtual ~Transport() = default;
     // Queues complete lines. The frame is shared: keep the pointer, never copy.
     virtual void send(SharedFrame frame) = 0;
+    // Queues complete lines meant for this connection only (replies); the
+    // bytes are copied, so the caller may reuse its buffer.
+    virtual void send_copy(std::string_view bytes) = 0;
     // quit: flush what is queued, then close with FIN.
     virtual void close_after_flush() = 0;
     // A per-connection limit refused a frame (rate_limited, frame_too_large),

@@ -4,7 +4,9 @@
 // The queue counts its unsent bytes so the server can cut off a slow consumer
 // (like Redis's client output buffer limit) before it costs memory.
 #include <cstddef>
+#include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -14,11 +16,17 @@ namespace parley {
 
 class WriteQueue {
 public:
+    // A frame shared with other queues (a fanned-out event).
     void push(SharedFrame frame);
+    // Bytes of this connection alone (a reply): copied onto the end of a
+    // buffer private to this queue, so a turn's replies cost one allocation.
+    void append(std::string_view bytes);
 
     // Views of the unsent bytes from the front, at most out.size() of them
     // and about max_bytes in total; returns how many were filled.
-    std::size_t gather(std::span<std::string_view> out, std::size_t max_bytes) const;
+    // Once gathered, the private tail buffer is sealed: its bytes may be in a
+    // write in flight, so later replies start a new one.
+    std::size_t gather(std::span<std::string_view> out, std::size_t max_bytes);
     // The first n unsent bytes have been written: release what they covered.
     void consume(std::size_t n);
     void clear();
@@ -28,6 +36,7 @@ public:
 
 private:
     std::vector<SharedFrame> frames_;
+    std::shared_ptr<std::string> tail_;  // the last frame, while still appendable
     std::size_t head_ = 0;    // first frame with unsent bytes
     std::size_t offset_ = 0;  // bytes of frames_[head_] already written
     std::size_t pending_ = 0;

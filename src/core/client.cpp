@@ -1,5 +1,6 @@
 #include "parley/client.hpp"
 
+#include <algorithm>
 #include <memory>
 
 #include "parley/dispatcher.hpp"
@@ -104,7 +105,9 @@ bool Client::handle_frame(std::string_view frame) {
     if (dispatcher_.draining()) return false;
     mode_ = mode_of(frame);
 
-    if (!utf8::is_valid(frame)) return finish_request(failure_reply(ErrorCode::bad_json, "frames must be valid UTF-8"));
+    // The JSON parser checks UTF-8 itself, as part of its single pass.
+    if (mode_ == Mode::text && !utf8::is_valid(frame))
+        return finish_request(failure_reply(ErrorCode::bad_json, "frames must be valid UTF-8"));
     auto decoded = mode_ == Mode::json ? json_codec::decode(frame) : text_codec::decode(frame);
     std::int64_t retry_after_ms = 0;
     const auto& cfg = dispatcher_.config();
@@ -137,12 +140,16 @@ bool Client::finish_request(const Reply& reply) {
 }
 
 void Client::send_reply(const Reply& reply) {
-    std::string bytes = mode_ == Mode::json ? json_codec::encode(reply) : text_codec::encode(reply);
-    if (bytes.empty()) return;
-    std::uint64_t lines = 0;
-    for (char c : bytes) lines += c == '\n';
-    dispatcher_.counters().frames_out += lines;
-    transport_.send(std::make_shared<const std::string>(std::move(bytes)));
+    // One buffer for the loop: replies are encoded here, then copied onto the
+    // connection's queue, so encoding allocates nothing once it has grown.
+    static thread_local std::string scratch;
+    scratch.clear();
+    if (mode_ == Mode::json) json_codec::encode_into(reply, scratch);
+    else text_codec::encode_into(reply, scratch);
+    if (scratch.empty()) return;
+    dispatcher_.counters().frames_out +=
+        mode_ == Mode::json ? 1 : static_cast<std::uint64_t>(std::count(scratch.begin(), scratch.end(), '\n'));
+    transport_.send_copy(scratch);
 }
 
 void Client::send_notice(ErrorCode code, std::string message) { send_reply(failure_reply(code, std::move(message))); }

@@ -30,15 +30,16 @@ void JsonWriter::append_string(std::string& out, std::string_view value) {
 }
 
 void JsonWriter::key(std::string_view k) {
-    if (out_.size() > 1) out_.push_back(',');
-    out_.push_back('"');
-    out_.append(k);
-    out_.append("\":");
+    if (!first_) out_->push_back(',');
+    first_ = false;
+    out_->push_back('"');
+    out_->append(k);
+    out_->append("\":");
 }
 
 JsonWriter& JsonWriter::field(std::string_view k, std::string_view value) {
     key(k);
-    append_string(out_, value);
+    append_string(*out_, value);
     return *this;
 }
 
@@ -46,7 +47,7 @@ JsonWriter& JsonWriter::field(std::string_view k, std::int64_t value) {
     key(k);
     char buf[24];
     auto res = std::to_chars(buf, buf + sizeof buf, value);
-    out_.append(buf, res.ptr);
+    out_->append(buf, res.ptr);
     return *this;
 }
 
@@ -54,25 +55,25 @@ JsonWriter& JsonWriter::field(std::string_view k, std::uint64_t value) {
     key(k);
     char buf[24];
     auto res = std::to_chars(buf, buf + sizeof buf, value);
-    out_.append(buf, res.ptr);
+    out_->append(buf, res.ptr);
     return *this;
 }
 
 JsonWriter& JsonWriter::field(std::string_view k, bool value) {
     key(k);
-    out_.append(value ? "true" : "false");
+    out_->append(value ? "true" : "false");
     return *this;
 }
 
 JsonWriter& JsonWriter::raw_field(std::string_view k, std::string_view json) {
     key(k);
-    out_.append(json);
+    out_->append(json);
     return *this;
 }
 
 std::string JsonWriter::finish() && {
-    out_.append("}\n");
-    return std::move(out_);
+    close();
+    return std::move(own_);
 }
 
 }  // namespace parley

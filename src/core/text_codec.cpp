@@ -253,20 +253,25 @@ json_codec::Decoded decode(std::string_view frame) {
 
 std::string encode(const Reply& reply) {
     std::string out;
+    encode_into(reply, out);
+    return out;
+}
+
+void encode_into(const Reply& reply, std::string& out) {
     if (!reply.ok()) {
         const auto& f = reply.failure();
         out.append("! ").append(to_string(f.code)).append(": ");
         append_escaped(out, f.message);
         if (f.retry_after_ms) out.append(" (retry after ").append(std::to_string(*f.retry_after_ms)).append(" ms)");
         out.push_back('\n');
-        return out;
+        return;
     }
-    if (reply.silent_in_text) return out;
+    if (reply.silent_in_text) return;
     const auto& payload = std::get<OkPayload>(reply.outcome);
     if (const auto* echo = std::get_if<ok::Echo>(&payload)) {
         append_escaped(out, echo->text);
         out.push_back('\n');
-        return out;
+        return;
     }
     if (const auto* h = std::get_if<ok::History>(&payload)) {
         for (const auto& m : h->messages) append_message_line(out, h->room, m.from, m.text);
@@ -275,7 +280,7 @@ std::string encode(const Reply& reply) {
         out.append(" (latest seq ").append(std::to_string(h->seq)).push_back(')');
         if (h->truncated) out.append("; older messages are no longer kept");
         out.push_back('\n');
-        return out;
+        return;
     }
     out.append("+ ");
     if (std::holds_alternative<ok::Empty>(payload)) {
@@ -289,7 +294,6 @@ std::string encode(const Reply& reply) {
         std::visit(SummaryWriter{out}, payload);
     }
     out.push_back('\n');
-    return out;
 }
 
 std::string encode(const Event& event) {

@@ -1,14 +1,29 @@
 #include "parley/write_queue.hpp"
 
+#include <algorithm>
+
 namespace parley {
 
 void WriteQueue::push(SharedFrame frame) {
     if (frame->empty()) return;
+    tail_.reset();  // later replies must come after this frame
     pending_ += frame->size();
     frames_.push_back(std::move(frame));
 }
 
-std::size_t WriteQueue::gather(std::span<std::string_view> out, std::size_t max_bytes) const {
+void WriteQueue::append(std::string_view bytes) {
+    if (bytes.empty()) return;
+    if (!tail_) {
+        tail_ = std::make_shared<std::string>();
+        tail_->reserve(std::max<std::size_t>(bytes.size(), 512));
+        frames_.push_back(tail_);
+    }
+    tail_->append(bytes);
+    pending_ += bytes.size();
+}
+
+std::size_t WriteQueue::gather(std::span<std::string_view> out, std::size_t max_bytes) {
+    tail_.reset();
     std::size_t n = 0, total = 0;
     for (std::size_t i = head_; i < frames_.size() && n < out.size() && total < max_bytes; ++i) {
         std::string_view bytes = *frames_[i];
@@ -41,6 +56,7 @@ void WriteQueue::consume(std::size_t n) {
 }
 
 void WriteQueue::clear() {
+    tail_.reset();
     // Keep a little capacity for the next turn's frames, but release a burst's
     // worth: an idle connection should cost next to nothing.
     if (frames_.capacity() > 4) std::vector<SharedFrame>().swap(frames_);

@@ -95,6 +95,16 @@ void TcpSession::send(SharedFrame frame) {
     // the FIN may already be on its way.
     if (state_ != State::open) return;
     queue_.push(std::move(frame));
+    queued();
+}
+
+void TcpSession::send_copy(std::string_view bytes) {
+    if (state_ != State::open) return;
+    queue_.append(bytes);
+    queued();
+}
+
+void TcpSession::queued() {
     if (unsent_bytes() > server_.limits().max_output) over_limit_ = true;
     server_.mark_dirty(this);
 }

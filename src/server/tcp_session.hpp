@@ -36,6 +36,7 @@ public:
     void start(std::string peer);
 
     void send(SharedFrame frame) override;
+    void send_copy(std::string_view bytes) override;
     void close_after_flush() override;
     void limit_hit(ErrorCode code) override;
     void pause_reading() override;
@@ -80,6 +81,7 @@ private:
     void received(std::string_view bytes);
     bool encrypt_queued();
     void write_wire();
+    void queued();  // after anything was queued: limit check, flush this turn
     void cut_off_slow_consumer();
     void begin_close(CloseReason reason);
     void log_closed();
