@@ -8,6 +8,7 @@
 #include <string>
 
 #include "parley/event.hpp"
+#include "parley/participant.hpp"
 #include "parley/reply.hpp"
 #include "parley/request.hpp"
 
@@ -40,6 +41,14 @@ public:
 
     // Called about once a second: expiry and other upkeep.
     virtual void housekeeping() = 0;
+
+protected:
+    // For backends whose names live outside this process's registry: the
+    // name a participant answers to (hello, logs) once the backend gave it.
+    static void set_name(Participant& p, std::string nick) {
+        p.nick_ = std::move(nick);
+        p.registered_ = true;
+    }
 };
 
 }  // namespace parley

@@ -22,6 +22,7 @@ enum class ErrorCode : std::uint8_t {
     rate_limited,
     server_full,
     slow_consumer,
+    unavailable,  // cluster mode: the shared store (Redis) cannot be reached
 };
 
 std::string_view to_string(ErrorCode code);

@@ -25,6 +25,7 @@ public:
 
 private:
     friend class RoomRegistry;
+    friend class ChatBackend;  // backends that keep names elsewhere (cluster mode)
     std::string nick_;
     std::vector<Room*> rooms_;
     std::uint32_t visit_mark_ = 0;  // lets one fan-out visit each participant once

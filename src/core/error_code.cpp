@@ -18,6 +18,7 @@ std::string_view to_string(ErrorCode code) {
         case ErrorCode::rate_limited: return "rate_limited";
         case ErrorCode::server_full: return "server_full";
         case ErrorCode::slow_consumer: return "slow_consumer";
+        case ErrorCode::unavailable: return "unavailable";
     }
     return "internal";
 }
