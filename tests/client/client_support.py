@@ -167,7 +167,10 @@ class Proxy:
         self._listener = self._listen(0)
         self.port = self._listener.getsockname()[1]
         self.accepted = 0
+        self.endings = []  # how client connections ended: "eof" (FIN) or "reset" (RST)
         self._pairs = {}  # socket -> its peer
+        self._client_side = set()
+        self._finished = set()  # sockets that have sent their FIN
         self._sel = selectors.DefaultSelector()
         self._sel.register(self._listener, selectors.EVENT_READ, "accept")
         self._wake_r, self._wake_w = socket.socketpair()
@@ -222,10 +225,22 @@ class Proxy:
                     raise AssertionError(f"proxy saw {self.accepted} connections, wanted {count}")
                 self._cond.wait(remaining)
 
+    def wait_ending(self, timeout=10.0):
+        """How the first client connection that ended did so: "eof" or "reset"."""
+        deadline = time.monotonic() + scaled(timeout)
+        with self._cond:
+            while not self.endings:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError("no client connection ended")
+                self._cond.wait(remaining)
+            return self.endings[0]
+
     def close(self):
         self._running = False
         self._wake_w.send(b"x")
         self._thread.join(scaled(5.0))
+        self._wake_w.close()
 
     def __enter__(self):
         return self
@@ -241,6 +256,8 @@ class Proxy:
             if sock is None:
                 continue
             self._pairs.pop(sock, None)
+            self._client_side.discard(sock)
+            self._finished.discard(sock)
             try:
                 self._sel.unregister(sock)
             except (KeyError, ValueError):
@@ -265,6 +282,8 @@ class Proxy:
             self._drop(s)
         if self._listener is not None:
             self._listener.close()
+        self._sel.close()
+        self._wake_r.close()
 
     def _accept(self):
         try:
@@ -281,6 +300,7 @@ class Proxy:
             s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._pairs[client] = upstream
         self._pairs[upstream] = client
+        self._client_side.add(client)
         self._sel.register(client, selectors.EVENT_READ)
         self._sel.register(upstream, selectors.EVENT_READ)
         with self._cond:
@@ -290,11 +310,29 @@ class Proxy:
     def _forward(self, s):
         try:
             data = s.recv(65536)
+            ending = "eof"
+        except ConnectionResetError:
+            data, ending = None, "reset"
         except OSError:
-            data = b""
+            data, ending = None, "error"
         peer = self._pairs.get(s)
-        if not data or peer is None:
+        if not data and s in self._client_side:
+            with self._cond:
+                self.endings.append(ending)
+                self._cond.notify_all()
+        if data is None or peer is None:
             return self._drop(s)
+        if data == b"":
+            # Pass the FIN on and keep the other direction open, as TCP does.
+            self._sel.unregister(s)
+            self._finished.add(s)
+            if peer in self._finished:
+                return self._drop(s)
+            try:
+                peer.shutdown(socket.SHUT_WR)
+            except OSError:
+                self._drop(s)
+            return
         try:
             peer.sendall(data)
         except OSError:
