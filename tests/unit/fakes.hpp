@@ -3,6 +3,7 @@
 // a transport that records every frame, a lifecycle that records what the
 // protocol asked of the shell, and a participant that records its events.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,9 @@ public:
     int resumes = 0;
 
     void send(SharedFrame frame) override { sent.push_back(std::move(frame)); }
+    void send_copy(std::string_view bytes) override {
+        sent.push_back(std::make_shared<const std::string>(bytes));
+    }
     void close_after_flush() override {
         ++close_calls;
         sent_before_close = sent.size();
