@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "node_backend.hpp"
+
 namespace parley::cluster {
 
 std::string parse_redis_url(const std::string& url, ClusterOptions& out) {
@@ -35,13 +37,20 @@ std::string parse_redis_url(const std::string& url, ClusterOptions& out) {
     return {};
 }
 
-}  // namespace parley::cluster
+std::string check_node_id(const std::string& id) {
+    if (id.empty() || id.size() > 64) return "a node id is 1 to 64 characters";
+    for (unsigned char c : id) {
+        // The id ends up in member ids ("node/n") and in key names.
+        bool fine = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                    c == '_' || c == '.';
+        if (!fine) return "a node id may only hold letters, digits, '-', '_' and '.'";
+    }
+    return {};
+}
 
-namespace parley::cluster {
-
-// Placeholder until the Redis-backed node lands: parleyd refuses --cluster.
-std::unique_ptr<ClusterBackend> make_cluster_backend(uv_loop_t*, spdlog::logger&, const Clock&, ClusterOptions) {
-    return nullptr;
+std::unique_ptr<ClusterBackend> make_cluster_backend(uv_loop_t* loop, spdlog::logger& log, const Clock& clock,
+                                                     ClusterOptions options) {
+    return std::make_unique<NodeBackend>(loop, log, clock, std::move(options));
 }
 
 }  // namespace parley::cluster

@@ -23,6 +23,8 @@ struct ClusterOptions {
 // Parses "redis://HOST:PORT" (PORT defaults to 6379); returns the reason on
 // failure, else an empty string.
 std::string parse_redis_url(const std::string& url, ClusterOptions& out);
+// Letters, digits, '-', '_' and '.', at most 64; returns the reason if not.
+std::string check_node_id(const std::string& id);
 
 class ClusterBackend : public ChatBackend {
 public:

@@ -86,6 +86,10 @@ std::optional<int> parse_options(int argc, char** argv, ServerOptions& o) {
             std::cerr << "parleyd: --cluster: " << err << "\n\n" << app.help();
             return 2;
         }
+        if (auto err = cluster::check_node_id(o.node_id); !o.node_id.empty() && !err.empty()) {
+            std::cerr << "parleyd: --node-id: " << err << "\n\n" << app.help();
+            return 2;
+        }
     }
     p.registry.max_rooms_per_client = max_rooms;
     p.registry.history = history;
