@@ -24,7 +24,7 @@ def escape(text):
         ch = m.group(0)
         if ch == "\\":
             return "\\\\"
-        return f"\\x{ord(ch):02x}" if ord(ch) <= 0xFF else f"\\u{ord(ch):04x}"
+        return f"\\x{ord(ch):02X}" if ord(ch) <= 0xFF else f"\\u{ord(ch):04X}"
     return _CONTROLS.sub(one, text)
 
 

@@ -8,9 +8,11 @@ Every wait is a wait for data with a deadline, never a sleep. With
 PARLEYD_WRAPPER set (valgrind, say) the server runs many times slower, so every
 deadline is multiplied by SLOWDOWN.
 """
+import ipaddress
 import json
 import os
 import re
+import resource
 import selectors
 import shlex
 import shutil
@@ -85,7 +87,8 @@ def run_parleyd(*args, env=None, timeout=10.0):
 class Server:
     """A parleyd process on kernel-chosen ports; a context manager."""
 
-    def __init__(self, *extra_args, env=None, host="127.0.0.1", udp=True):
+    def __init__(self, *extra_args, env=None, host="127.0.0.1", udp=True, nofile=None):
+        """nofile: an open-file limit (soft and hard) for the server process."""
         self.host = host
         self.tcp_port = None
         self.udp_port = None
@@ -101,7 +104,8 @@ class Server:
         self._stderr = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=self._stderr,
-                                     env=server_env(env))
+                                     env=server_env(env),
+                                     preexec_fn=_limit_open_files(nofile) if nofile else None)
         try:
             self._read_ready_line(scaled(10.0))
         except BaseException:
@@ -131,8 +135,9 @@ class Server:
         if not match:
             raise RuntimeError(f"malformed ready line {self.ready_line!r}")
         tcp_host, self.tcp_port = parse_address(match["tcp"])
-        if tcp_host != self.host:
+        if _is_ip_literal(self.host) and tcp_host != self.host:
             raise RuntimeError(f"ready line names {tcp_host}, asked for {self.host}")
+        self.host = tcp_host  # a host name was asked for: connect where it bound
         if match["udp"] != "off":
             self.udp_port = parse_address(match["udp"])[1]
 
@@ -206,6 +211,20 @@ class Server:
             self._stderr.close()
 
 
+def _is_ip_literal(host):
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return False
+
+
+def _limit_open_files(n):
+    def apply():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (n, n))
+    return apply
+
+
 def _tail(text, lines=40):
     kept = text.splitlines()[-lines:]
     return "--- parleyd stderr (tail) ---\n" + "\n".join(kept)
@@ -273,6 +292,10 @@ class Client:
     def request(self, obj, timeout=5.0) -> dict:
         """Sends `obj`; returns the next ok/error, keeping events in self.events."""
         self.send_json(obj)
+        return self.recv_reply(timeout)
+
+    def recv_reply(self, timeout=5.0) -> dict:
+        """The next ok/error frame; events read on the way go to self.events."""
         deadline = time.monotonic() + scaled(timeout)
         while True:
             frame = self.recv_json(max(0.0, deadline - time.monotonic()) / SLOWDOWN)

@@ -51,6 +51,12 @@ class ServerTestCase(unittest.TestCase):
         self.assertIsInstance(reply.get("message"), str, reply)
         return reply
 
+    def assertExitsByItself(self, server=None, timeout=10.0):
+        """For an admin shutdown: the process ends on its own with status 0
+        (and is not signalled by the cleanup while it is exiting)."""
+        server = server or self.server
+        self.assertEqual(server.proc.wait(scaled(timeout)), 0, server.stderr_tail())
+
     def settle(self, *clients):
         """Reads and forgets everything sent to `clients` so far."""
         for client in clients:

@@ -40,6 +40,31 @@ class MaxClients(ServerTestCase):
         self.ok(self.server.connect(), "ping")
 
 
+class DefaultMaxClients(ServerTestCase):
+    """Without --max-clients the open-file limit decides, less a reserve, and
+    the server turns extra clients away instead of failing to accept."""
+
+    server_args = ("--rate", 0)
+    server_kwargs = {"nofile": 128}
+
+    def test_open_file_limit_bounds_the_clients(self):
+        accepted = []
+        for _ in range(128):
+            client = self.server.connect()
+            reply = client.request({"type": "ping"})
+            if reply["type"] == "error":
+                self.assertEqual(reply["code"], "server_full")
+                client.expect_closed()
+                break
+            accepted.append(client)
+        else:
+            self.fail("128 clients accepted with 128 descriptors")
+        self.assertGreaterEqual(len(accepted), 64, "the reserve should be small")
+        for client in accepted:
+            self.ok(client, "ping")
+        self.assertEqual(self.ok(accepted[0], "stats")["connections"], len(accepted))
+
+
 class RateLimit(ServerTestCase):
     server_args = ("--rate", 1, "--burst", 3)
 
@@ -60,7 +85,7 @@ class RateLimit(ServerTestCase):
         listener = self.user("listener", "r")
         speaker.send_raw(b"".join(b'{"type":"say","room":"r","text":"t%d"}\n' % i
                                   for i in range(5)))
-        replies = [speaker.recv_json() for _ in range(5)]
+        replies = [speaker.recv_reply() for _ in range(5)]
         executed = [f"t{i}" for i, r in enumerate(replies) if r["type"] == "ok"]
         limited = [r for r in replies if r.get("code") == "rate_limited"]
         self.assertEqual(len(executed) + len(limited), 5, replies)
@@ -79,6 +104,15 @@ class RateLimit(ServerTestCase):
         lines = [client.recv_line() for _ in range(4)]
         self.assertTrue(all(l.startswith("+ ") for l in lines[:3]), lines)
         self.assertTrue(lines[3].startswith("! rate_limited:"), lines)
+
+
+class RateCountsFramesOnly(ServerTestCase):
+    server_args = ("--rate", 1, "--burst", 2)
+
+    def test_blank_lines_cost_nothing(self):
+        client = self.server.connect()
+        client.send_raw(b"\n \r\n\t\n" * 100 + b'{"type":"ping"}\n' * 2)
+        self.assertEqual([client.recv_json()["type"] for _ in range(2)], ["ok", "ok"])
 
 
 class RateLimitOff(ServerTestCase):

@@ -21,7 +21,7 @@ class AdminTestCase(ServerTestCase):
             event = client.wait_event(match("shutdown"))
             self.assertEqual(event, {"type": "shutdown", "reason": "admin"})
             client.expect_closed()
-        self.assertEqual(server.proc.wait(timeout=10), 0)
+        self.assertExitsByItself(server)
 
 
 class NoToken(AdminTestCase):
@@ -61,6 +61,7 @@ class FlagToken(AdminTestCase):
         self.assertEqual(late.expect_closed(), b"")
         witness.wait_event(match("shutdown"))
         self.assertNotIn(b"too late", witness.expect_closed())
+        self.assertExitsByItself()
 
     def test_text_mode(self):
         client = self.server.connect()
@@ -68,6 +69,7 @@ class FlagToken(AdminTestCase):
         self.text_ok(client, "/shutdown s3cret")
         self.assertEqual(client.recv_line(), "* server shutting down")
         self.assertEqual(client.expect_closed(), b"")
+        self.assertExitsByItself()
 
 
 class EnvironmentToken(AdminTestCase):

@@ -1,5 +1,6 @@
 """Start-up contract: the ready line, the exit statuses for bad flags and
 busy ports, --help and --version."""
+import re
 import socket
 import unittest
 
@@ -43,6 +44,13 @@ class ReadyLine(unittest.TestCase):
             client.request({"type": "hello"})
             self.assertEqual(server.stop(), 0)
             self.assertEqual(server.stdout_after_ready, b"")
+
+    def test_host_name_binds_its_first_address(self):
+        first = socket.getaddrinfo("localhost", None, type=socket.SOCK_STREAM)[0][4][0]
+        with Server(host="localhost") as server:
+            self.assertEqual(server.host, first)
+            self.assertRegex(server.ready_line, r"^parleyd ready tcp=\[?%s\]?:\d+ " % re.escape(first))
+            server.connect().request({"type": "ping"})
 
     def test_two_servers_get_different_ports(self):
         with Server() as first, Server() as second:

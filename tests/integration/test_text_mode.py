@@ -35,6 +35,7 @@ class Commands(TextTestCase):
     def test_who_names_the_members(self):
         client = self.texter("watcher", "r")
         self.user("zed", "r")
+        self.assertEqual(client.recv_line(), "* zed joined r")
         reply = self.text_ok(client, "/who")
         self.assertIn("zed", reply)
         self.assertIn("watcher", reply)
