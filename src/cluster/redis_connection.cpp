@@ -12,6 +12,32 @@ namespace parley::cluster {
 namespace {
 constexpr std::uint64_t kFirstRetryMs = 100;
 constexpr std::uint64_t kMaxRetryMs = 5000;
+constexpr std::uint64_t kConnectTimeoutMs = 2000;
+
+// hiredis 0.14's libuv adapter ignores a poll callback with an error status,
+// and libuv reports a refused connect or a reset connection exactly that way
+// (and stops the poll): the connection would hang unnoticed. The adapter's
+// own state and clean-up are kept; only its readiness callback is replaced
+// by one that hands an error to hiredis as readiness, so that hiredis reads
+// the socket and meets the error itself (what hiredis 1.0 does).
+void poll_ready(uv_poll_t* handle, int status, int events) {
+    auto* p = static_cast<redisLibuvEvents*>(handle->data);
+    int ready = status != 0 ? p->events : events;
+    if (p->context != nullptr && (ready & UV_READABLE)) redisAsyncHandleRead(p->context);
+    if (p->context != nullptr && (ready & UV_WRITABLE)) redisAsyncHandleWrite(p->context);
+}
+
+void watch(void* privdata, int add, int remove) {
+    auto* p = static_cast<redisLibuvEvents*>(privdata);
+    p->events = (p->events | add) & ~remove;
+    if (p->events != 0) uv_poll_start(&p->handle, p->events, poll_ready);
+    else uv_poll_stop(&p->handle);
+}
+
+void add_read(void* privdata) { watch(privdata, UV_READABLE, 0); }
+void del_read(void* privdata) { watch(privdata, 0, UV_READABLE); }
+void add_write(void* privdata) { watch(privdata, UV_WRITABLE, 0); }
+void del_write(void* privdata) { watch(privdata, 0, UV_WRITABLE); }
 }  // namespace
 
 RedisConnection::RedisConnection(uv_loop_t* loop, spdlog::logger& log, std::string name, RedisEndpoint endpoint,
@@ -56,8 +82,18 @@ void RedisConnection::attempt() {
         gone(why);
         return;
     }
+    ac->ev.addRead = add_read;
+    ac->ev.delRead = del_read;
+    ac->ev.addWrite = add_write;
+    ac->ev.delWrite = del_write;
     ac->data = this;
     ac_ = ac;
+    // Loopback answers at once; a host that swallows the SYN must not keep
+    // this connection pending forever.
+    if (!connect_timer_) connect_timer_ = std::make_unique<Timer>(loop_);
+    connect_timer_->start(kConnectTimeoutMs, 0, [this] {
+        if (ac_ != nullptr && !connected_) drop("connect timed out");
+    });
     // Only after the adapter is attached: the connect callback waits for the
     // socket to become writable.
     redisAsyncSetConnectCallback(ac, on_connect);
@@ -73,6 +109,7 @@ void RedisConnection::on_connect(const redisAsyncContext* ac, int status) {
         return;
     }
     self->connected_ = true;
+    if (self->connect_timer_) self->connect_timer_->stop();
     ++self->generation_;
     self->failures_ = 0;
     self->sent_ms_.clear();
@@ -120,6 +157,7 @@ void RedisConnection::schedule_retry() {
 void RedisConnection::close(bool graceful) {
     closing_ = true;
     retry_.reset();
+    connect_timer_.reset();
     if (ac_ == nullptr) return;
     redisAsyncContext* ac = ac_;
     bool established = connected_;

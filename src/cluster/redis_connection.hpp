@@ -87,7 +87,9 @@ private:
     unsigned failures_ = 0;  // consecutive failed attempts, for the backoff
     std::string drop_reason_;
     std::deque<std::int64_t> sent_ms_;  // send times of unanswered commands
-    std::unique_ptr<Timer> retry_;  // released by close(): no handle outlives the loop
+    // Released by close(): no handle outlives the loop.
+    std::unique_ptr<Timer> retry_;
+    std::unique_ptr<Timer> connect_timer_;
     std::minstd_rand jitter_;
 };
 
