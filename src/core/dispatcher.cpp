@@ -56,9 +56,11 @@ std::optional<Reply> Dispatcher::execute(Client& client, const Request& request)
             else reply.outcome = Failure{ErrorCode::forbidden, "shutdown needs the server's admin token"};
             break;
         default: {
-            if (config_.log_messages && req->type == RequestType::say) lifecycle_.log_message(client, req->room, req->text);
-            if (config_.log_messages && req->type == RequestType::msg) lifecycle_.log_message(client, "(pm) " + req->to, req->text);
             auto answer = backend_->execute(client, *req);
+            // A cluster answers later; its messages are logged as they are sent.
+            bool logged = config_.log_messages && (!answer || answer->ok());
+            if (logged && req->type == RequestType::say) lifecycle_.log_message(client, req->room, req->text);
+            if (logged && req->type == RequestType::msg) lifecycle_.log_message(client, "(pm) " + req->to, req->text);
             if (!answer) return std::nullopt;
             reply.outcome = std::move(answer->outcome);
             break;

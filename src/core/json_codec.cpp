@@ -1,6 +1,7 @@
 #include "parley/json_codec.hpp"
 
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <simdjson.h>
 
 #include "parley/json_writer.hpp"
@@ -69,6 +70,32 @@ void collect_fields(simdjson::dom::object obj, RequestFields& fields) {
                 break;
         }
     }
+}
+
+// The slow path for what simdjson refuses although it is valid JSON: numbers
+// beyond 64 bits or beyond double's range. nlohmann/json reads those (as
+// doubles), and a field holding one is then simply not an integer.
+void collect_fields(const nlohmann::json& obj, RequestFields& fields) {
+    for (const auto& [key, value] : obj.items()) {
+        Field* f = fields.find(key);
+        if (f == nullptr) continue;
+        if (value.is_string()) {
+            f->kind = Field::Kind::string;
+            f->text = value.get_ref<const std::string&>();
+        } else if (value.is_number_unsigned()) {
+            f->kind = Field::Kind::unsigned_integer;
+            f->unsigned_integer = value.get<std::uint64_t>();
+        } else if (value.is_number_integer()) {
+            f->kind = Field::Kind::integer;
+            f->integer = value.get<std::int64_t>();
+        } else {
+            f->kind = Field::Kind::other;
+        }
+    }
+}
+
+bool is_number_range_error(simdjson::error_code e) {
+    return e == simdjson::NUMBER_ERROR || e == simdjson::NUMBER_OUT_OF_RANGE;
 }
 
 bool read_string(Field& f, std::string& out) {
@@ -244,27 +271,39 @@ Decoded decode(std::string_view frame) {
     // keeps its buffers between frames, so a frame costs no allocation here.
     static thread_local simdjson::dom::parser parser;
     simdjson::dom::element root;
-    if (parser.parse(frame.data(), frame.size()).get(root) != simdjson::SUCCESS)
-        return error_reply(ErrorCode::bad_json, "malformed JSON");
-    simdjson::dom::object obj;
-    if (root.get_object().get(obj) != simdjson::SUCCESS)
-        return error_reply(ErrorCode::bad_json, "a request must be a JSON object");
     RequestFields fields;
-    collect_fields(obj, fields);
-
-    std::string type_name;
-    if (!read_string(fields.type, type_name)) return error_reply(ErrorCode::bad_request, "type must be a string");
+    nlohmann::json slow;  // owns the strings `fields` points into on the slow path
+    auto error = parser.parse(frame.data(), frame.size()).get(root);
+    if (error == simdjson::SUCCESS) {
+        simdjson::dom::object obj;
+        if (root.get_object().get(obj) != simdjson::SUCCESS)
+            return error_reply(ErrorCode::bad_json, "a request must be a JSON object");
+        collect_fields(obj, fields);
+    } else if (is_number_range_error(error)) {
+        slow = nlohmann::json::parse(frame.begin(), frame.end(), nullptr, /*allow_exceptions=*/false);
+        if (slow.is_discarded()) return error_reply(ErrorCode::bad_json, "malformed JSON");
+        if (!slow.is_object()) return error_reply(ErrorCode::bad_json, "a request must be a JSON object");
+        collect_fields(slow, fields);
+    } else {
+        return error_reply(ErrorCode::bad_json, "malformed JSON");
+    }
 
     Request req;
-    auto type = request_type_from(type_name);
     Reply err;
+    bool id_ok = read_id(fields.id, req.id);
+    if (id_ok) err.id = req.id;  // echoed whenever it could be read
+    std::string type_name;
+    if (!read_string(fields.type, type_name)) {
+        err.outcome = Failure{ErrorCode::bad_request, "type must be a string"};
+        return err;
+    }
+    auto type = request_type_from(type_name);
     err.for_name = type_name;
     err.for_type = type;
-    if (!read_id(fields.id, req.id)) {
+    if (!id_ok) {
         err.outcome = Failure{ErrorCode::bad_request, "id must be a string of at most 64 bytes or an int64"};
         return err;
     }
-    err.id = req.id;
     if (!type || *type == RequestType::help) {
         err.for_type.reset();
         err.outcome = Failure{ErrorCode::unknown_type, "unknown request type"};

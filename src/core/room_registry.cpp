@@ -191,7 +191,7 @@ Result<ok::History> RoomRegistry::history(std::string_view name, std::optional<s
     std::uint64_t first_kept = kept.empty() ? room->last_seq_ + 1 : kept.front().seq;
     std::size_t begin, end;
     if (since) {
-        out.truncated = *since + 1 < first_kept;
+        out.truncated = *since < first_kept - 1;  // first_kept >= 1: no overflow for any since
         // Kept seqs are contiguous, so the position of since + 1 is arithmetic.
         std::uint64_t skip = *since >= first_kept ? *since - first_kept + 1 : 0;
         begin = static_cast<std::size_t>(std::min<std::uint64_t>(skip, kept.size()));
