@@ -78,6 +78,18 @@ class Uniqueness(ServerTestCase):
         self.ok(first, "nick", nick="named")
         self.ok(second, "nick", nick=guest)
 
+    def test_new_guests_never_get_a_name_someone_picked(self):
+        guest = self.ok(self.server.connect(), "hello")["nick"]
+        number = int(guest[len("guest"):])
+        picker = self.server.connect()
+        picked = {f"guest{number + k}" for k in range(1, 4)}
+        self.ok(picker, "nick", nick=f"GUEST{number + 1}")
+        self.ok(self.server.connect(), "nick", nick=f"guest{number + 2}")
+        self.ok(self.server.connect(), "nick", nick=f"Guest{number + 3}")
+        fresh = [self.ok(self.server.connect(), "hello")["nick"] for _ in range(6)]
+        self.assertEqual(len(set(fresh)), len(fresh))
+        self.assertFalse({n.lower() for n in fresh} & picked, fresh)
+
     def test_nick_of_a_closed_connection_is_free(self):
         gone = self.user("gone", "r")
         watcher = self.user("watcher", "r")

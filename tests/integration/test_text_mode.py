@@ -86,6 +86,12 @@ class CurrentRoom(TextTestCase):
         client.send_line("back in r1")
         self.assertEqual(self.heard(), ("r1", "back in r1"))
 
+    def test_leaving_another_room_keeps_the_current_one(self):
+        client = self.texter("t", "r1", "r2")
+        self.text_ok(client, "/leave r1")
+        client.send_line("still r2")
+        self.assertEqual(self.heard(), ("r2", "still r2"))
+
     def test_joining_again_makes_it_current(self):
         client = self.texter("t", "r1", "r2")
         self.text_ok(client, "/join r1")
