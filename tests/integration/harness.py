@@ -36,6 +36,8 @@ SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
                      "runtime error:", "ERROR SUMMARY: [1-9]")
 _SANITIZER_RE = re.compile("|".join(SANITIZER_MARKERS))
 
+CRASH_SIGNALS = {signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS, signal.SIGFPE, signal.SIGILL}
+
 REPLY_TYPES = ("ok", "error")
 
 
@@ -175,6 +177,8 @@ class Server:
         problems = []
         if not stopped_by_test and status != 0:
             problems.append(f"parleyd exited with status {status}")
+        elif -status in CRASH_SIGNALS:
+            problems.append(f"parleyd died of {signal.Signals(-status).name}")
         if _SANITIZER_RE.search(stderr):
             problems.append("parleyd's stderr holds a sanitizer or valgrind report")
         for client in self._clients:

@@ -146,10 +146,11 @@ class IdleTimeout(ServerTestCase):
         client = self.server.connect()
         frame = b'{"type":"ping","id":"alive"}\n'
         started = time.monotonic()
-        for at in range(0, len(frame) - 5, 5):
-            client.send_raw(frame[at:at + 5])
-            time.sleep(0.4)   # pacing, not synchronisation: outlast the timeout
-        client.send_raw(frame[at + 5:])
+        chunks = [frame[at:at + 4] for at in range(0, len(frame), 4)]
+        for chunk in chunks[:-1]:
+            client.send_raw(chunk)
+            time.sleep(0.25)   # pacing, not synchronisation: outlast the timeout
+        client.send_raw(chunks[-1])
         self.assertGreater(time.monotonic() - started, 1.5)
         self.assertEqual(client.recv_json()["id"], "alive")
 

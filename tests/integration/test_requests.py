@@ -49,6 +49,8 @@ BAD_IDS = [
     "\u00e9" * 33,              # 33 characters, 66 bytes
     9223372036854775808,        # int64 max + 1
     -9223372036854775809,
+    18446744073709551616,       # past uint64 too
+    10 ** 30,
     1.5,
     True,
     None,
@@ -80,6 +82,12 @@ class ReplyShape(ServerTestCase):
         reply = self.ok(self.server.connect(), "echo", text="a",
                         extra={"nested": [1, 2]}, another=None)
         self.assertEqual(reply["text"], "a")
+
+    def test_numbers_beyond_64_bits_are_still_json(self):
+        client = self.server.connect()
+        for number in [10 ** 30, -(10 ** 30), 18446744073709551616, 1.5e300]:
+            with self.subTest(number=number):
+                self.ok(client, "echo", text="big", extra=number)
 
     def test_echo_returns_text_unchanged(self):
         client = self.server.connect()
