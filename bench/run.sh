@@ -167,7 +167,10 @@ print("%-26s %12.0f %s/s  p50 %.3f  p99 %.3f ms  errors %d  bench %.0f%% x%d  se
 }
 
 T=(--duration "$DUR" --warmup "$WARM")
-echo "{\"meta\":true,\"started\":\"$(date -u +%FT%TZ)\",\"loadavg_before\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"cpus\":$(nproc),\"cpu\":\"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\",\"kernel\":\"$(uname -r)\",\"redis\":\"$(redis-server --version | cut -d' ' -f3)\",\"quick\":$QUICK,\"boost\":${#PRIO[@]},\"commit\":\"$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src include || echo +dirty)\"}" >>"$RESULTS"
+# Which code was measured; PARLEY_COMMIT names it when the tree is an export.
+COMMIT=${PARLEY_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}
+if [ -z "${PARLEY_COMMIT:-}" ] && ! git diff --quiet HEAD -- src include 2>/dev/null; then COMMIT="$COMMIT+dirty"; fi
+echo "{\"meta\":true,\"started\":\"$(date -u +%FT%TZ)\",\"loadavg_before\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"cpus\":$(nproc),\"cpu\":\"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\",\"kernel\":\"$(uname -r)\",\"redis\":\"$(redis-server --version | cut -d' ' -f3)\",\"quick\":$QUICK,\"boost\":${#PRIO[@]},\"commit\":\"$COMMIT\"}" >>"$RESULTS"
 
 start_parleyd
 start_redis
