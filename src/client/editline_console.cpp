@@ -5,7 +5,9 @@
 // write the line, and let libedit redraw the prompt and the partial input.
 // The cursor movements come from terminfo, not from hard-coded sequences.
 #include <cstdio>
+#include <csignal>
 #include <cstring>
+#include <memory>
 #include <string>
 
 #include <editline/readline.h>
@@ -15,6 +17,7 @@
 #include "console.h"
 #include "terminal_caps.h"
 #include "terminal_text.h"
+#include "uv_signal.h"
 
 namespace parley::client {
 namespace {
@@ -25,10 +28,6 @@ EditLineConsole* g_console = nullptr;  // libedit's line callback is a plain fun
 struct PollHandle {
     uv_poll_t poll;
     EditLineConsole* owner;
-};
-
-struct SignalHandle {
-    uv_signal_t signal;
 };
 
 class EditLineConsole final : public Console {
@@ -57,14 +56,10 @@ public:
             rl_callback_read_char();
         });
 
-        winch_ = new SignalHandle{};
-        uv_signal_init(loop_, &winch_->signal);
-        winch_->signal.data = this;
-        uv_signal_start(&winch_->signal, [](uv_signal_t* s, int) {
-            auto* self = static_cast<EditLineConsole*>(s->data);
-            if (self != nullptr && self->active_) rl_resize_terminal();
-        }, SIGWINCH);
-        uv_unref(reinterpret_cast<uv_handle_t*>(&winch_->signal));
+        winch_ = std::make_unique<SignalWatcher>(loop_, SIGWINCH, [this] {
+            if (active_) rl_resize_terminal();
+        });
+        cont_ = std::make_unique<SignalWatcher>(loop_, SIGCONT, [this] { resumed(); });
     }
 
     void set_prompt(const std::string& text, std::size_t width) override {
@@ -108,10 +103,8 @@ public:
         uv_close(reinterpret_cast<uv_handle_t*>(&poll_->poll),
                  [](uv_handle_t* h) { delete static_cast<PollHandle*>(h->data); });
         poll_ = nullptr;
-        winch_->signal.data = winch_;
-        uv_close(reinterpret_cast<uv_handle_t*>(&winch_->signal),
-                 [](uv_handle_t* h) { delete static_cast<SignalHandle*>(h->data); });
-        winch_ = nullptr;
+        winch_.reset();
+        cont_.reset();
         if (g_console == this) g_console = nullptr;
     }
 
@@ -142,6 +135,23 @@ private:
         submitted_ = line;
         if (on_line_) on_line_(line);
         if (poll_ != nullptr) install();
+    }
+
+    // Back from Ctrl-Z: the shell has put the terminal in its own mode, so
+    // set ours again and redraw, keeping what was typed so far.
+    void resumed() {
+        if (!active_) return;
+        std::string typed = rl_line_buffer != nullptr ? std::string(rl_line_buffer) : std::string();
+        clear_input_area();
+        rl_callback_handler_remove();
+        install();  // raw mode again, and a fresh prompt with an empty line
+        if (!typed.empty()) {
+            rl_insert_text(typed.c_str());
+            caps_.to_line_start();
+            caps_.clear_below();
+            rl_forced_update_display();
+        }
+        std::fflush(stdout);
     }
 
     void input_gone() {
@@ -175,7 +185,8 @@ private:
     EofFn on_eof_;
     TerminalCaps caps_;
     PollHandle* poll_ = nullptr;
-    SignalHandle* winch_ = nullptr;
+    std::unique_ptr<SignalWatcher> winch_;
+    std::unique_ptr<SignalWatcher> cont_;
     std::string prompt_ = "> ";
     std::size_t prompt_width_ = 2;
     std::string submitted_;

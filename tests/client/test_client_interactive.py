@@ -1,6 +1,9 @@
 """The interactive client, on a pseudo-terminal (line editing, prompt, lines
 arriving while someone types) and on plain pipes (scripts)."""
+import os
 import re
+import signal
+import termios
 
 from client_support import (ClientTestCase, Proxy, PtySession, free_port, main, match,
                             run_parley)
@@ -87,6 +90,23 @@ class TypingTest(PtyTestCase):
         alice.expect("first line", start=at)
         alice.type(" again\r")
         bob.wait_event(match("message", text="first line again"))
+
+
+    def test_resuming_after_a_stop_restores_the_editor(self):
+        bob = self.user("bob", "lobby")
+        alice = self.start("alice")
+        alice.type("abc")
+        at = alice.expect("alice@lobby> abc")
+        # What a shell does around Ctrl-Z and fg: stop, its own tty modes, continue.
+        os.kill(alice.pid, signal.SIGSTOP)
+        attrs = termios.tcgetattr(alice.fd)
+        attrs[3] |= termios.ICANON | termios.ECHO
+        termios.tcsetattr(alice.fd, termios.TCSANOW, attrs)
+        os.kill(alice.pid, signal.SIGCONT)
+        at = alice.expect("\r\x1b[Jalice@lobby> abc", start=at)
+        alice.type("def\r")
+        self.assertEqual(bob.wait_event(match("message"))["text"], "abcdef")
+        self.assertNotIn(b"dd", alice.output[at:])
 
 
 class ColourTest(PtyTestCase):
