@@ -14,8 +14,8 @@
 #          machine to be idle, so other people's work on a shared machine
 #          disturbs the figures less; each result records the CPU that went
 #          to neither bench nor server during its window (other_cpu_pct)
-# --boost  run servers and bench at nice -10 (needs root), so that other
-#          work on a shared machine takes less from them
+# --boost  run servers and bench at nice -20 (needs root), so that other
+#          work on a shared machine takes less CPU from them
 #
 # Servers: parleyd with --rate 0 --max-output 64 MiB (no per-connection rate
 # limit, a slow-consumer limit no run reaches); redis-server with --save ''
@@ -37,7 +37,7 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift 2 ;;
     --quick) QUICK=1; shift ;;
     --quiet-wait) QUIET_WAIT=$2; shift 2 ;;
-    --boost) PRIO=(nice -n -10); shift ;;
+    --boost) PRIO=(nice -n -20); shift ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -66,6 +66,7 @@ cleanup() {
   rm -rf "$LOGS"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 # Waits (at most 10 s) for a server's ready line in its stdout file and prints it.
 ready_line() {
