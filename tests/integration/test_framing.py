@@ -94,6 +94,17 @@ class OverlongLines(ServerTestCase):
         self.assertEqual(client.recv_json()["code"], "frame_too_large")
         self.assertQuiet(client)
 
+    def test_limit_holds_when_the_lf_comes_in_a_later_read(self):
+        client = self.server.connect()
+        for size, expected in [(MAX_FRAME, "ok"), (MAX_FRAME + 1, "frame_too_large")]:
+            with self.subTest(size=size):
+                client.send_raw(PING + self.echo_of_size(size))
+                self.assertEqual(client.recv_json()["id"], "first")
+                client.send_raw(b"\n")
+                reply = client.recv_json()
+                self.assertEqual(reply.get("code", reply["type"]), expected)
+        self.assertQuiet(client)
+
     def test_bytes_up_to_the_next_lf_are_thrown_away(self):
         client = self.server.connect()
         # The tail looks like a request, but it belongs to the over-long line.

@@ -35,6 +35,16 @@ class Quit(ServerTestCase):
         self.assertEqual(stayer.wait_event(match("left"))["reason"], "quit")
         self.assertQuiet(stayer)
 
+    def test_fin_even_with_unread_input_behind_the_quit(self):
+        # A plain close() with unread input makes the kernel send RST, which
+        # could destroy the ok before the client reads it.
+        client = self.server.connect()
+        client.send_raw(b'{"type":"quit","id":"q"}\n'
+                        + b'{"type":"echo","text":"%s"}\n' % (b"u" * 1000) * 300)
+        self.assertEqual(client.recv_json()["id"], "q")
+        self.assertEqual(client.expect_closed(), b"")
+        self.assertEqual(client.closed_by, "eof")
+
     def test_nick_is_free_after_quit(self):
         quitter = self.user("reused")
         self.ok(quitter, "quit")

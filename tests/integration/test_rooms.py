@@ -111,13 +111,13 @@ class Listing(ServerTestCase):
         self.assertEqual(self.ok(outsider, "who", room="nobody-here")["members"], [])
 
     def test_rooms_sorted_with_counts_and_only_non_empty(self):
-        self.user("a", "beta", "alpha", "Zulu")
+        self.user("a", "beta", "\u00e9t\u00e9", "alpha", "Zulu")
         b = self.user("b", "beta")
         c = self.user("c", "gone")
         self.ok(c, "leave", room="gone")
         self.assertEqual(self.ok(b, "rooms")["rooms"],
                          [{"name": "Zulu", "members": 1}, {"name": "alpha", "members": 1},
-                          {"name": "beta", "members": 2}])
+                          {"name": "beta", "members": 2}, {"name": "\u00e9t\u00e9", "members": 1}])
 
 
 if __name__ == "__main__":

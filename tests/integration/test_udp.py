@@ -45,6 +45,21 @@ class UdpEcho(ServerTestCase):
         self.assertQuiet(client)
         self.assertEqual(self.ok(client, "who", room="r")["members"], [self.ok(client, "hello")["nick"]])
 
+    def test_flood_without_reading_leaves_tcp_responsive(self):
+        client = self.server.connect()
+        sock = self.udp_socket()
+        payload = os.urandom(32768)
+        for n in range(1000):
+            sock.send(payload)
+            if n % 100 == 0:
+                self.ok(client, "ping")
+        self.ok(client, "ping")
+        sock.send(b"last")
+        # the replies to the flood may have overflowed our buffer; "last" is
+        # the newest, so whatever is read, it must come out eventually
+        while (data := sock.recv(65536)) != b"last":
+            self.assertEqual(data, payload)
+
     def test_datagram_counter(self):
         client = self.server.connect()
         before = self.ok(client, "stats")["udp_datagrams"]
