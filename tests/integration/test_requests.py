@@ -107,6 +107,14 @@ class Ids(ServerTestCase):
             with self.subTest(id=id_):
                 self.assertEqual(client.request({"type": "ping", "id": id_})["id"], id_)
 
+    def test_id_length_counts_decoded_bytes(self):
+        client = self.server.connect()
+        escaped = rb"\u00e9"                      # 6 bytes on the wire, 2 decoded
+        client.send_raw(b'{"type":"ping","id":"' + escaped * 32 + b'"}\n')
+        self.assertEqual(client.recv_json()["id"], "\u00e9" * 32)
+        client.send_raw(b'{"type":"ping","id":"' + escaped * 33 + b'"}\n')
+        self.assertEqual(client.recv_json()["code"], "bad_request")
+
     def test_bad_ids_are_bad_request_without_id(self):
         client = self.server.connect()
         for id_ in BAD_IDS:
