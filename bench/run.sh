@@ -14,8 +14,6 @@
 #          machine to be idle, so other people's work on a shared machine
 #          disturbs the figures less; each result records the CPU that went
 #          to neither bench nor server during its window (other_cpu_pct)
-# --boost  run servers and bench at nice -20 (needs root), so that other
-#          work on a shared machine takes less CPU from them
 #
 # Servers: parleyd with --rate 0 --max-output 64 MiB (no per-connection rate
 # limit, a slow-consumer limit no run reaches); redis-server with --save ''
@@ -30,14 +28,12 @@ BUILD=build-release
 OUT=bench/results/latest
 QUICK=0
 QUIET_WAIT=30
-PRIO=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) BUILD=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --quick) QUICK=1; shift ;;
     --quiet-wait) QUIET_WAIT=$2; shift 2 ;;
-    --boost) PRIO=(nice -n -20); shift ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -89,7 +85,7 @@ stop_pid() {
 }
 
 start_parleyd() {
-  "${PRIO[@]}" "$PARLEYD" --tcp-port 0 --udp-port 0 --rate 0 --max-output 67108864 --log-level warn \
+  "$PARLEYD" --tcp-port 0 --udp-port 0 --rate 0 --max-output 67108864 --log-level warn \
     >"$LOGS/parleyd.out" 2>"$LOGS/parleyd.err" &
   PARLEY_PID=$!
   STARTED+=("$PARLEY_PID")
@@ -103,7 +99,7 @@ start_redis() {
   REDIS_PORT=$(free_port)
   # protected-mode off: the connect scenario's clients come from 127.1.x.y,
   # which protected mode would refuse; the server is bound to loopback only.
-  "${PRIO[@]}" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --protected-mode no --save '' --appendonly no \
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --protected-mode no --save '' --appendonly no \
     --client-output-buffer-limit 'pubsub 64mb 64mb 0' --maxclients 19500 --logfile "$LOGS/redis.log" &
   REDIS_PID=$!
   STARTED+=("$REDIS_PID")
@@ -142,7 +138,7 @@ bench() {
   local label=$1 pid=$2; shift 2
   local json
   wait_quiet
-  if ! json=$("${PRIO[@]}" "$BENCH" "$@" --json --no-progress --label "$label" --server-pid "$pid" 2>"$LOGS/bench.err"); then
+  if ! json=$("$BENCH" "$@" --json --no-progress --label "$label" --server-pid "$pid" 2>"$LOGS/bench.err"); then
     echo "$label: parley-bench failed: $(tail -1 "$LOGS/bench.err")" >&2
     echo "{\"label\":\"$label\",\"failed\":true}" >>"$RESULTS"
     return 0
@@ -150,7 +146,7 @@ bench() {
   echo "$json" >>"$RESULTS"
   summarize "$json"
   if python3 -c 'import json,sys; j=json.loads(sys.argv[1]); sys.exit(0 if j["bench_saturated"] and j["bench_procs"]==1 else 1)' "$json" &&
-     wait_quiet && json=$("${PRIO[@]}" "$BENCH" "$@" --procs 2 --json --no-progress --label "$label" --server-pid "$pid" 2>"$LOGS/bench.err"); then
+     wait_quiet && json=$("$BENCH" "$@" --procs 2 --json --no-progress --label "$label" --server-pid "$pid" 2>"$LOGS/bench.err"); then
     echo "$json" >>"$RESULTS"
     summarize "$json"
   fi
@@ -171,13 +167,13 @@ T=(--duration "$DUR" --warmup "$WARM")
 # Which code was measured; PARLEY_COMMIT names it when the tree is an export.
 COMMIT=${PARLEY_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}
 if [ -z "${PARLEY_COMMIT:-}" ] && ! git diff --quiet HEAD -- src include 2>/dev/null; then COMMIT="$COMMIT+dirty"; fi
-echo "{\"meta\":true,\"started\":\"$(date -u +%FT%TZ)\",\"loadavg_before\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"cpus\":$(nproc),\"cpu\":\"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\",\"kernel\":\"$(uname -r)\",\"redis\":\"$(redis-server --version | cut -d' ' -f3)\",\"quick\":$QUICK,\"boost\":${#PRIO[@]},\"commit\":\"$COMMIT\"}" >>"$RESULTS"
+echo "{\"meta\":true,\"started\":\"$(date -u +%FT%TZ)\",\"loadavg_before\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"cpus\":$(nproc),\"cpu\":\"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\",\"kernel\":\"$(uname -r)\",\"redis\":\"$(redis-server --version | cut -d' ' -f3)\",\"quick\":$QUICK,\"commit\":\"$COMMIT\"}" >>"$RESULTS"
 
 start_parleyd
 start_redis
-"${PRIO[@]}" "$BUILD/bench/line_echo" --port 0 --exit-after 3600 >"$LOGS/line.out" 2>&1 &
+"$BUILD/bench/line_echo" --port 0 --exit-after 3600 >"$LOGS/line.out" 2>&1 &
 LINE_PID=$!; STARTED+=("$LINE_PID")
-"${PRIO[@]}" "$BUILD/bench/udp_echo" --port 0 --exit-after 3600 >"$LOGS/udp.out" 2>&1 &
+"$BUILD/bench/udp_echo" --port 0 --exit-after 3600 >"$LOGS/udp.out" 2>&1 &
 UDPE_PID=$!; STARTED+=("$UDPE_PID")
 LINE_ADDR=$(ready_line "$LOGS/line.out" "line_echo ready" | sed 's/.*tcp=//')
 UDPE_ADDR=$(ready_line "$LOGS/udp.out" "udp_echo ready" | sed 's/.*udp=//')

@@ -66,15 +66,20 @@ MachineSample sample_machine() {
     if (!(stat >> x)) return m;
   // user nice system idle iowait irq softirq steal
   m.total = v[0] + v[1] + v[2] + v[3] + v[4] + v[5] + v[6] + v[7];
-  m.busy = m.total - v[3] - v[4];
+  m.tasks = v[0] + v[1] + v[2];
+  m.irq = v[5] + v[6];
   m.ok = true;
   return m;
 }
 
-double machine_cpu_pct_between(const MachineSample& a, const MachineSample& b) {
-  if (!a.ok || !b.ok || b.total <= a.total) return 0;
-  const double cpus = static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN));
-  return 100.0 * cpus * static_cast<double>(b.busy - a.busy) / static_cast<double>(b.total - a.total);
+MachineUse machine_use_between(const MachineSample& a, const MachineSample& b) {
+  MachineUse use;
+  if (!a.ok || !b.ok || b.total <= a.total) return use;
+  const double scale = 100.0 * static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN)) /
+                       static_cast<double>(b.total - a.total);
+  use.tasks_pct = scale * static_cast<double>(b.tasks - a.tasks);
+  use.irq_pct = scale * static_cast<double>(b.irq - a.irq);
+  return use;
 }
 
 uint64_t raise_open_file_limit() {

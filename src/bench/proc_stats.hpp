@@ -25,14 +25,19 @@ double cpu_pct_between(const ProcSample& a, const ProcSample& b);
 // server (other people's work on a shared machine makes figures noisy).
 struct MachineSample {
   bool ok = false;
-  uint64_t busy = 0;   // clock ticks, all CPUs
+  uint64_t tasks = 0;  // user + nice + system clock ticks, all CPUs
+  uint64_t irq = 0;    // irq + softirq: loopback packet processing lands here
   uint64_t total = 0;
 };
 
 MachineSample sample_machine();
 
-// Busy CPU between two samples in percent of one core (200 = two cores busy).
-double machine_cpu_pct_between(const MachineSample& a, const MachineSample& b);
+struct MachineUse {
+  double tasks_pct = 0;  // percent of one core (200 = both cores of two)
+  double irq_pct = 0;
+};
+
+MachineUse machine_use_between(const MachineSample& a, const MachineSample& b);
 
 // Raises the soft open-file limit to the hard one; returns the new soft limit.
 uint64_t raise_open_file_limit();

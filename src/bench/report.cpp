@@ -56,17 +56,18 @@ nlohmann::json build_report(const Options& opt, const RunReport& run) {
   j["bench_saturated"] = busiest >= kSaturatedCpuPct;
   // The bench's own cost of one operation: how far it is from being the limit.
   j["bench_cpu_ns_per_op"] = r.ops ? round_to(r.cpu_s * 1e9 / static_cast<double>(r.ops), 1) : 0.0;
-  const double machine = machine_cpu_pct_between(run.machine_start, run.machine_end);
-  j["machine_cpu_pct"] = round_to(machine, 1);
+  const MachineUse machine = machine_use_between(run.machine_start, run.machine_end);
+  j["machine_cpu_pct"] = round_to(machine.tasks_pct + machine.irq_pct, 1);
+  j["irq_cpu_pct"] = round_to(machine.irq_pct, 1);
   double server = 0;
   if (opt.server_pid > 0) {
     server = cpu_pct_between(run.server_start, run.server_end);
     j["server_pid"] = opt.server_pid;
     j["server_cpu_pct"] = round_to(server, 1);
     j["server_rss_kb"] = connect ? run.server_after_hold.rss_kb : run.server_end.rss_kb;
-    // What neither the bench nor the server used: other processes (and
-    // kernel work not charged to either). High values mean a noisy figure.
-    j["other_cpu_pct"] = round_to(std::max(0.0, machine - sum - server), 1);
+    // Task CPU that neither the bench nor the server used: other processes on
+    // the machine. High values mean a noisy figure.
+    j["other_cpu_pct"] = round_to(std::max(0.0, machine.tasks_pct - sum - server), 1);
   }
 
   nlohmann::json cfg;
@@ -148,8 +149,9 @@ void print_table(const nlohmann::json& j, std::FILE* out) {
   if (j.contains("server_cpu_pct"))
     std::fprintf(out, "  %-22s %.0f%%, RSS %lu kB\n", "server CPU", num("server_cpu_pct"),
                  j["server_rss_kb"].get<uint64_t>());
-  std::fprintf(out, "  %-22s %.0f%% of one core", "machine CPU", num("machine_cpu_pct"));
-  if (j.contains("other_cpu_pct")) std::fprintf(out, ", %.0f%% used by neither bench nor server", num("other_cpu_pct"));
+  std::fprintf(out, "  %-22s %.0f%% of one core, %.0f%% of it interrupts", "machine CPU", num("machine_cpu_pct"),
+               num("irq_cpu_pct"));
+  if (j.contains("other_cpu_pct")) std::fprintf(out, ", %.0f%% other processes", num("other_cpu_pct"));
   std::fprintf(out, "\n");
   if (j["bench_saturated"].get<bool>())
     std::fprintf(out, "  note: a bench process used a whole core; the figure may be the bench's limit, "
