@@ -175,6 +175,7 @@ void ChatSession::restore_room(std::uint64_t gen, const std::string& room, bool 
         }
         auto outcome = tracker_.on_joined(room, reply.value("seq", std::int64_t{0}));
         if (make_current) tracker_.switch_to(room);
+        observer_.session_joined(reply);
         if (outcome.history_reset)
             observer_.session_notice("the server's history of " + room +
                                      " starts again (server restarted?)");

@@ -35,6 +35,8 @@ public:
     virtual void session_error(const std::string& code, const std::string& text) = 0;
     // After quit() or abort(), or a loss when reconnecting is off.
     virtual void session_closed() = 0;
+    // A join made while (re)connecting succeeded; `reply` holds `members`.
+    virtual void session_joined(const nlohmann::json& reply) { (void)reply; }
     // Nick, current room or connection state changed (for the prompt).
     virtual void session_state_changed() {}
 };

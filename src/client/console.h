@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <uv.h>
 
@@ -16,6 +17,9 @@ class Console {
 public:
     using LineFn = std::function<void(std::string line)>;
     using EofFn = std::function<void()>;
+    // The candidates for the word before the cursor (Tab); `first_word` when
+    // it starts the line.
+    using Completer = std::function<std::vector<std::string>(const std::string& word, bool first_word)>;
 
     virtual ~Console() = default;
     virtual void start(LineFn on_line, EofFn on_eof) = 0;
@@ -27,6 +31,7 @@ public:
     // Called while handling a submitted line: removes its echo from the
     // screen, because the line will be shown again in its final form.
     virtual void erase_submitted_line() {}
+    virtual void set_completer(Completer) {}
     // Gives the terminal back as it was; idempotent.
     virtual void stop() = 0;
 };

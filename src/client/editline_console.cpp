@@ -4,16 +4,19 @@
 // written above the input: move to the start of the input area, clear it,
 // write the line, and let libedit redraw the prompt and the partial input.
 // The cursor movements come from terminfo, not from hard-coded sequences.
+#include <algorithm>
 #include <cstdio>
 #include <csignal>
 #include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <editline/readline.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "completion.h"
 #include "console.h"
 #include "terminal_caps.h"
 #include "terminal_text.h"
@@ -45,6 +48,7 @@ public:
         rl_catch_sigwinch = 0;
         rl_readline_name = "parley";
         install();
+        rl_add_defun("parley-complete", &EditLineConsole::tab_key, '\t');
 
         poll_ = new PollHandle{{}, this};
         uv_poll_init(loop_, &poll_->poll, STDIN_FILENO);
@@ -108,10 +112,40 @@ public:
         if (g_console == this) g_console = nullptr;
     }
 
+    void set_completer(CandidateFn completer) override { completer_ = std::move(completer); }
+
 private:
     static void line_callback(char* line) {
         if (g_console != nullptr) g_console->handle_line(line);
         else std::free(line);
+    }
+
+    // Tab runs our completion instead of libedit's, which completes file
+    // names and rings the bell; candidates are listed above the input line
+    // like any other output.
+    static int tab_key(int, int) {
+        if (g_console != nullptr) g_console->complete_at_cursor();
+        return 0;
+    }
+
+    void complete_at_cursor() {
+        if (!completer_ || rl_line_buffer == nullptr) return;
+        std::string line(rl_line_buffer, strnlen(rl_line_buffer, static_cast<std::size_t>(rl_end)));
+        std::size_t point = std::min(static_cast<std::size_t>(std::max(rl_point, 0)), line.size());
+        CompletionEdit edit = complete_line(line, point, completer_);
+        if (!edit.choices.empty()) {
+            std::string list;
+            for (const auto& c : edit.choices) list += (list.empty() ? "" : "  ") + sanitize(c);
+            return print(list);
+        }
+        if (edit.line == line) return;
+        clear_input_area();
+        if (edit.line.compare(0, point, line, 0, point) == 0)
+            rl_insert_text(edit.line.substr(point, edit.point - point).c_str());
+        else
+            rl_replace_line(edit.line.c_str(), 0);  // the typed word changes case
+        rl_forced_update_display();
+        std::fflush(stdout);
     }
 
     void install() {
@@ -190,6 +224,7 @@ private:
     std::string prompt_ = "> ";
     std::size_t prompt_width_ = 2;
     std::string submitted_;
+    CandidateFn completer_;
     bool active_ = false;
 };
 

@@ -156,6 +156,12 @@ Input parse_input(std::string_view line) {
     return usage(info);
 }
 
+std::vector<std::string> command_names() {
+    std::vector<std::string> names;
+    for (const auto& v : kVerbs) names.emplace_back(v.name);
+    return names;
+}
+
 const std::vector<std::string>& command_help() {
     static const std::vector<std::string> lines = [] {
         std::vector<std::string> out;

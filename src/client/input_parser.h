@@ -30,6 +30,9 @@ struct Input {
 // with an explanation that names the expected usage.
 Input parse_input(std::string_view line);
 
+// The command names without their slash, for completion.
+std::vector<std::string> command_names();
+
 // One line per command for /help.
 const std::vector<std::string>& command_help();
 

@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include "completion.h"
 #include "exit_status.h"
 #include "resolver.h"
 #include "terminal_text.h"
@@ -66,6 +67,7 @@ void InteractiveClient::session_ready(bool first) {
            ", " + where + "; /help lists the commands");
     session_state_changed();
     console_started_ = true;
+    console_->set_completer([this](const std::string& word, bool first) { return complete(word, first); });
     console_->start([this](std::string line) { on_line(std::move(line)); },
                     [this] { on_end_of_input(); });
 }
@@ -81,6 +83,7 @@ void InteractiveClient::session_unreachable(const std::string& reason) {
 }
 
 void InteractiveClient::session_message(const ChatMessage& m, bool own) {
+    remember_nick(m.from);
     print(fmt_.message(m, own));
 }
 
@@ -88,14 +91,19 @@ void InteractiveClient::session_event(const nlohmann::json& ev) {
     std::string type = ev.value("type", "");
     std::int64_t ts = ev.value("ts", now_ms());
     if (type == "private") {
+        remember_nick(ev.value("from", ""));
         print(fmt_.private_from(ev.value("from", ""), ev.value("text", ""), ts));
     } else if (type == "joined") {
+        remember_nick(ev.value("nick", ""));
         notice(fmt_.nick(ev.value("nick", "")) + " joined " + sanitize(ev.value("room", "")));
     } else if (type == "left") {
         std::string reason = ev.value("reason", "leave");
+        if (reason != "leave") forget_nick(ev.value("nick", ""));
         notice(fmt_.nick(ev.value("nick", "")) + " left " + sanitize(ev.value("room", "")) +
                (reason == "leave" ? std::string() : " (" + sanitize(reason) + ")"));
     } else if (type == "nick") {
+        forget_nick(ev.value("old", ""));
+        remember_nick(ev.value("nick", ""));
         notice(fmt_.nick(ev.value("old", "")) + " is now " + fmt_.nick(ev.value("nick", "")));
     } else if (type == "shutdown") {
         notice("the server is shutting down (" + sanitize(ev.value("reason", "")) + ")");
@@ -118,6 +126,25 @@ void InteractiveClient::session_closed() {
 void InteractiveClient::session_state_changed() {
     auto prompt = fmt_.prompt(session_.nick(), session_.rooms().current(), session_.connected());
     console_->set_prompt(prompt.text, prompt.width);
+}
+
+void InteractiveClient::remember_nick(const std::string& nick) {
+    // A bound, so that a huge server cannot grow this without limit.
+    constexpr std::size_t kMaxNicks = 10'000;
+    if (!nick.empty() && nicks_.size() < kMaxNicks) nicks_.insert(nick);
+}
+
+void InteractiveClient::remember_nicks(const nlohmann::json& members) {
+    if (!members.is_array()) return;
+    for (const auto& m : members)
+        if (m.is_string()) remember_nick(m.get<std::string>());
+}
+
+std::vector<std::string> InteractiveClient::complete(const std::string& word, bool first_word) const {
+    std::vector<std::string> others;
+    for (const auto& n : nicks_)
+        if (!session_.is_own(n)) others.push_back(n);
+    return complete_word(word, first_word, others);
 }
 
 void InteractiveClient::notice(const std::string& text) { print(fmt_.notice(text, now_ms())); }

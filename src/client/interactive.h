@@ -2,6 +2,7 @@
 
 #include <deque>
 #include <memory>
+#include <set>
 #include <string>
 
 #include <uv.h>
@@ -37,6 +38,9 @@ private:
     void session_error(const std::string& code, const std::string& text) override;
     void session_closed() override;
     void session_state_changed() override;
+    void session_joined(const nlohmann::json& reply) override {
+        remember_nicks(reply.value("members", nlohmann::json::array()));
+    }
 
     // Input handling.
     void on_line(std::string line);
@@ -55,6 +59,12 @@ private:
     void udp_probe(const std::string& text);
     void show_reply_error(const nlohmann::json& reply, const std::string& what);
 
+    // Nicks seen in this session, for Tab completion.
+    void remember_nick(const std::string& nick);
+    void remember_nicks(const nlohmann::json& members);
+    void forget_nick(const std::string& nick) { nicks_.erase(nick); }
+    std::vector<std::string> complete(const std::string& word, bool first_word) const;
+
     void print(const std::string& line) { console_->print(line); }
     void notice(const std::string& text);
     void error(const std::string& text) { console_->print(fmt_.error(text)); }
@@ -68,6 +78,7 @@ private:
     std::unique_ptr<UdpEcho> udp_;
     std::unique_ptr<SignalWatcher> sigint_, sigterm_, sighup_;
     std::deque<std::string> queue_;
+    std::set<std::string> nicks_;
     bool busy_ = false;
     bool processing_ = false;
     bool input_ended_ = false;

@@ -59,6 +59,7 @@ void InteractiveClient::execute(const Input& in) {
         }));
     case Verb::Join:
         return session_.join(in.room, simple("", [this](const nlohmann::json& r) {
+            remember_nicks(r.value("members", nlohmann::json::array()));
             notice("you joined " + sanitize(r.value("room", "")) + " (" +
                    join_nicks(fmt_, r.value("members", nlohmann::json::array())) + ")");
         }));
@@ -145,6 +146,7 @@ void InteractiveClient::show_who(const std::string& room) {
         return command_done();
     }
     session_.request({{"type", "who"}, {"room", room}}, [this](const nlohmann::json& r) {
+        if (is_ok(r)) remember_nicks(r.value("members", nlohmann::json::array()));
         if (is_ok(r))
             print(fmt_.info("members of " + sanitize(r.value("room", "")) + ": " +
                             join_nicks(fmt_, r.value("members", nlohmann::json::array()))));

@@ -109,6 +109,24 @@ class TypingTest(PtyTestCase):
         self.assertNotIn(b"dd", alice.output[at:])
 
 
+    def test_tab_completes_commands_and_nicks(self):
+        bob = self.user("bobby", "lobby")
+        alice = self.start("alice")
+        at = len(alice.output)
+        alice.type("/s\t")  # two candidates: listed above the input line
+        at = alice.expect("\r\x1b[J/stats  /switch\r\nalice@lobby> /s", start=at)
+        alice.type("\x15/jo\t")  # Ctrl-U empties the line first
+        at = alice.expect("alice@lobby> /join ", start=at)
+        alice.type("other\r")
+        at = alice.expect("alice@other> ", start=at)
+        alice.type("/switch lobby\r")
+        at = alice.expect("alice@lobby> ", start=at)
+        alice.type("hi bo\t")  # bobby was in lobby when alice joined
+        at = alice.expect("hi bobby ", start=at)
+        alice.type("!\r")
+        self.assertEqual(bob.wait_event(match("message"))["text"], "hi bobby !")
+
+
 class ColourTest(PtyTestCase):
     def test_colours_on_a_terminal_none_with_no_color(self):
         coloured = self.start("alice", env={"NO_COLOR": None})
