@@ -45,7 +45,7 @@ ChatSession::ChatSession(uv_loop_t* loop, SessionConfig config, SessionObserver&
       close_timer_(loop),
       wanted_nick_(config_.conn.nick) {
     if (!config_.make_transport) {
-        config_.make_transport = [loop](TransportHandler& h) { return make_tcp_transport(loop, h); };
+        config_.make_transport = transport_factory(loop, config_.conn);
     }
 }
 

@@ -41,14 +41,12 @@ public:
     virtual void session_state_changed() {}
 };
 
-using TransportFactory = std::function<std::unique_ptr<Transport>(TransportHandler&)>;
-
 struct SessionConfig {
     ConnectionOptions conn;
     std::vector<std::string> rooms;  // joined at the first connection; the last is current
     bool reconnect = true;
     Backoff::Params backoff;
-    TransportFactory make_transport;  // default: plain TCP
+    TransportFactory make_transport;  // default: transport_factory(conn)
 };
 
 // A chat connection that survives losing its TCP connection: it reconnects

@@ -8,6 +8,8 @@
 
 #include <uv.h>
 
+#include "completion.h"
+
 namespace parley::client {
 
 // Where the interactive client reads lines and writes output. On a terminal
@@ -17,9 +19,6 @@ class Console {
 public:
     using LineFn = std::function<void(std::string line)>;
     using EofFn = std::function<void()>;
-    // The candidates for the word before the cursor (Tab); `first_word` when
-    // it starts the line.
-    using Completer = std::function<std::vector<std::string>(const std::string& word, bool first_word)>;
 
     virtual ~Console() = default;
     virtual void start(LineFn on_line, EofFn on_eof) = 0;
@@ -31,7 +30,8 @@ public:
     // Called while handling a submitted line: removes its echo from the
     // screen, because the line will be shown again in its final form.
     virtual void erase_submitted_line() {}
-    virtual void set_completer(Completer) {}
+    // Where Tab finds its candidates (see completion.h).
+    virtual void set_completer(CandidateFn) {}
     // Gives the terminal back as it was; idempotent.
     virtual void stop() = 0;
 };

@@ -2,8 +2,8 @@
 
 namespace parley::client {
 
-std::shared_ptr<JsonConnection> JsonConnection::create(
-    Handler& handler, std::function<std::unique_ptr<Transport>(TransportHandler&)> make) {
+std::shared_ptr<JsonConnection> JsonConnection::create(Handler& handler,
+                                                       const TransportFactory& make) {
     std::shared_ptr<JsonConnection> conn(new JsonConnection(handler));
     conn->transport_ = make(*conn);
     return conn;

@@ -40,8 +40,7 @@ public:
     };
 
     // The transport is created by the caller so that a TLS one can be given.
-    static std::shared_ptr<JsonConnection> create(Handler& handler,
-                                                  std::function<std::unique_ptr<Transport>(TransportHandler&)> make);
+    static std::shared_ptr<JsonConnection> create(Handler& handler, const TransportFactory& make);
     ~JsonConnection() override;
 
     void open(const std::string& host, std::uint16_t port, double timeout_s);

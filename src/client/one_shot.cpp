@@ -14,7 +14,7 @@ OneShot::~OneShot() = default;
 
 int OneShot::run(Script script) {
     script_ = std::move(script);
-    conn_ = JsonConnection::create(*this, [this](TransportHandler& h) { return make_tcp_transport(loop_, h); });
+    conn_ = JsonConnection::create(*this, transport_factory(loop_, conn_options_));
     conn_->open(conn_options_.host, conn_options_.port, conn_options_.timeout_s);
     deadline_.start(static_cast<std::uint64_t>(conn_options_.timeout_s * 1000), [this] {
         char buf[96];

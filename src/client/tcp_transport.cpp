@@ -1,6 +1,7 @@
 #include <cstring>
 #include <vector>
 
+#include "client_options.h"
 #include "resolver.h"
 #include "transport.h"
 #include "uv_timer.h"
@@ -204,6 +205,10 @@ private:
 
 std::unique_ptr<Transport> make_tcp_transport(uv_loop_t* loop, TransportHandler& handler) {
     return std::make_unique<TcpTransport>(loop, handler);
+}
+
+TransportFactory transport_factory(uv_loop_t* loop, const ConnectionOptions&) {
+    return [loop](TransportHandler& h) { return make_tcp_transport(loop, h); };
 }
 
 }  // namespace parley::client

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,5 +39,14 @@ public:
 };
 
 std::unique_ptr<Transport> make_tcp_transport(uv_loop_t* loop, TransportHandler& handler);
+
+struct ConnectionOptions;
+
+// Makes the transport for one connection attempt.
+using TransportFactory = std::function<std::unique_ptr<Transport>(TransportHandler&)>;
+
+// The one place that picks a transport from the connection options: today
+// always TCP; --tls will choose a TLS transport here.
+TransportFactory transport_factory(uv_loop_t* loop, const ConnectionOptions& options);
 
 }  // namespace parley::client
