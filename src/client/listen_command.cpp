@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "exit_status.h"
 #include "formatter.h"
+#include "terminal_text.h"
 #include "uv_signal.h"
 
 namespace parley::client {
@@ -62,7 +63,11 @@ private:
     }
 
     void session_event(const nlohmann::json& ev) override {
-        if (stopping() || ev.value("type", "") != "private") return;
+        std::string type = ev.value("type", "");
+        if (type == "shutdown")
+            std::fprintf(stderr, "parley: the server is shutting down (%s)\n",
+                         sanitize(ev.value("reason", "")).c_str());
+        if (stopping() || type != "private") return;
         emit(options_.json ? ev.dump()
                            : fmt_.private_from(ev.value("from", ""), ev.value("text", ""),
                                                ev.value("ts", std::int64_t{0})));

@@ -160,5 +160,21 @@ class ConnectionStateTest(ClientTestCase):
             self.assertEqual(listener.stop(), 0)
 
 
+class ServerShutdownTest(ClientTestCase):
+    server_args = ("--admin-token", "t0k")
+
+    def test_listener_reports_the_shutdown_and_keeps_trying(self):
+        watcher = self.user("w", "r")
+        listener = Background("listen", *self.conn_args(), "--room", "r")
+        self.addCleanup(listener.close)
+        watcher.wait_event(match("joined", room="r"))
+        self.ok(watcher, {"type": "shutdown", "token": "t0k"})
+        self.assertEqual(self.server.proc.wait(10), 0)
+        listener.wait_stderr(r"the server is shutting down \(admin\)")
+        listener.wait_stderr(r"cannot reach server at .*; reconnecting in")
+        self.assertIsNone(listener.proc.poll(), "listen gave up")
+        self.assertEqual(listener.stop(), 0)
+
+
 if __name__ == "__main__":
     main()
