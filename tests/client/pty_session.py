@@ -10,7 +10,10 @@ import struct
 import termios
 import time
 
-from harness import scaled
+import harness
+
+# Deadlines stretch with the harness (valgrind, sanitizers); 1x without it.
+scaled = getattr(harness, "scaled", lambda timeout: timeout)
 
 
 class PtySession:

@@ -6,7 +6,10 @@ import socket
 import threading
 import time
 
-from harness import scaled
+import harness
+
+# Deadlines stretch with the harness (valgrind, sanitizers); 1x without it.
+scaled = getattr(harness, "scaled", lambda timeout: timeout)
 
 
 class Proxy:
