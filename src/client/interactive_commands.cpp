@@ -77,7 +77,7 @@ void InteractiveClient::execute(const Input& in) {
         std::string text = in.text;
         return session_.request({{"type", "msg"}, {"to", in.nick}, {"text", in.text}},
                                 simple("", [this, text](const nlohmann::json& r) {
-                                    print(fmt_.private_to(r.value("to", ""), text, r.value("ts", 0)));
+                                    print(fmt_.private_to(r.value("to", ""), text, r.value("ts", std::int64_t{0})));
                                 }));
     }
     case Verb::Who:

@@ -213,7 +213,11 @@ class ScriptedTest(ClientTestCase):
         self.assertRegex(out, r"connections=\d+ +rooms=1")
         self.assertIn("end of history of r (1 message)", out)
         self.assertEqual(bob.wait_event(match("private"))["text"], "private words")
-        self.assertRegex(out, r"\(pm\) -> <bob> private words\n")
+        # Both clocks are server timestamps taken moments apart.
+        said_at = re.search(r"(\d\d):(\d\d):(\d\d) \[r\] <a", out).groups()
+        pm_at = re.search(r"(\d\d):(\d\d):(\d\d) \(pm\) -> <bob> private words\n", out).groups()
+        seconds = [int(h) * 3600 + int(m) * 60 + int(s) for h, m, s in (said_at, pm_at)]
+        self.assertLess((seconds[1] - seconds[0]) % 86400, 60, (said_at, pm_at))
         self.assertRegex(out, rf"udp echo from 127\.0\.0\.1:{self.server.udp_port} in [\d.]+ ms: datagram\n")
         self.assertIn("you are now scripted", out)
         self.assertEqual(bob.wait_event(match("message", text="/slash"))["from"], "scripted")
