@@ -201,6 +201,9 @@ void ChatSession::catch_up(std::uint64_t gen, const std::string& room, std::int6
                                     "cannot fetch missed messages of " + room + ": " + describe(reply));
             step = tracker_.on_history(room, {}, false, 0);  // show what was held
         }
+        if (step.history_reset)
+            observer_.session_notice("the server's history of " + room +
+                                     " is not the one seen before (server restarted?); showing it from the start");
         if (step.truncated) {
             std::string count = step.missed > 0 ? std::to_string(step.missed) : std::string("some");
             observer_.session_notice(count + " message(s) of " + room +
@@ -241,7 +244,8 @@ void ChatSession::show_live(const Json& event) {
 
 void ChatSession::say(const std::string& room, const std::string& text, ReplyFn done) {
     request(Json{{"type", "say"}, {"room", room}, {"text", text}}, [this, room, done](const Json& reply) {
-        if (is_ok(reply)) tracker_.on_own_say(room, reply.value("seq", std::int64_t{0}));
+        if (is_ok(reply))
+            tracker_.on_own_say(room, reply.value("seq", std::int64_t{0}), reply.value("ts", std::int64_t{0}));
         if (done) done(reply);
     });
 }

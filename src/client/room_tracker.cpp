@@ -21,9 +21,16 @@ RoomTracker::JoinOutcome RoomTracker::on_joined(const std::string& room, std::in
             // whose messages all are news to us.
             out.history_reset = true;
             state.last_seq = 0;
+            state.last_ts = 0;
             state.held.clear();
         }
-        if (latest_seq > state.last_seq && !state.connected) {
+        if (!state.connected && state.last_seq > 0 && state.last_ts != 0) {
+            // Fetch from the last message shown, to check it is still the same.
+            out.catch_up = true;
+            out.since = state.last_seq - 1;
+            state.verify_ts = state.last_ts;
+            state.catching_up = true;
+        } else if (latest_seq > state.last_seq && !state.connected) {
             out.catch_up = true;
             out.since = state.last_seq;
             state.catching_up = true;
@@ -50,14 +57,20 @@ std::vector<ChatMessage> RoomTracker::on_live(const ChatMessage& msg) {
         state.held.emplace(msg.seq, msg);
         return {};
     }
-    state.last_seq = msg.seq;
+    advance(state, msg);
     return {msg};
 }
 
-void RoomTracker::on_own_say(const std::string& room, std::int64_t seq) {
+void RoomTracker::on_own_say(const std::string& room, std::int64_t seq, std::int64_t ts) {
     auto it = rooms_.find(room);
-    if (it == rooms_.end() || it->second.catching_up) return;
-    it->second.last_seq = std::max(it->second.last_seq, seq);
+    if (it == rooms_.end() || it->second.catching_up || seq <= it->second.last_seq) return;
+    it->second.last_seq = seq;
+    it->second.last_ts = ts;
+}
+
+void RoomTracker::advance(RoomState& state, const ChatMessage& m) {
+    state.last_seq = m.seq;
+    state.last_ts = m.ts;
 }
 
 RoomTracker::CatchUpStep RoomTracker::on_history(const std::string& room,
@@ -71,6 +84,23 @@ RoomTracker::CatchUpStep RoomTracker::on_history(const std::string& room,
     std::vector<ChatMessage> sorted = messages;
     std::sort(sorted.begin(), sorted.end(),
               [](const ChatMessage& a, const ChatMessage& b) { return a.seq < b.seq; });
+    if (state.verify_ts != 0) {
+        std::int64_t expected = state.verify_ts;
+        state.verify_ts = 0;
+        auto same_seq = std::find_if(sorted.begin(), sorted.end(), [&](const ChatMessage& m) {
+            return m.seq == state.last_seq;
+        });
+        // Not there at all (no longer kept) proves nothing either way.
+        if (same_seq != sorted.end() && same_seq->ts != expected) {
+            state.last_seq = 0;
+            state.last_ts = 0;
+            state.held.clear();
+            step.history_reset = true;
+            step.more = true;
+            step.next_since = 0;
+            return step;
+        }
+    }
     if (truncated) {
         std::int64_t first_kept = sorted.empty() ? latest_seq + 1 : sorted.front().seq;
         step.truncated = true;
@@ -78,13 +108,13 @@ RoomTracker::CatchUpStep RoomTracker::on_history(const std::string& room,
     }
     for (const ChatMessage& m : sorted) {
         if (m.seq <= state.last_seq) continue;
-        state.last_seq = m.seq;
+        advance(state, m);
         step.show.push_back(m);
     }
     // Live messages held since the join may already continue the history.
     for (auto it = state.held.begin(); it != state.held.end() && it->first <= state.last_seq + 1;) {
         if (it->first == state.last_seq + 1) {
-            state.last_seq = it->first;
+            advance(state, it->second);
             step.show.push_back(std::move(it->second));
         }
         it = state.held.erase(it);
@@ -103,7 +133,7 @@ std::vector<ChatMessage> RoomTracker::release_held(RoomState& state) {
     std::vector<ChatMessage> out;
     for (auto& [seq, msg] : state.held) {
         if (seq <= state.last_seq) continue;
-        state.last_seq = seq;
+        advance(state, msg);
         out.push_back(std::move(msg));
     }
     state.held.clear();
@@ -117,6 +147,7 @@ void RoomTracker::on_disconnect() {
     for (auto& [name, state] : rooms_) {
         state.connected = false;
         state.catching_up = false;
+        state.verify_ts = 0;
     }
 }
 

@@ -14,6 +14,11 @@ namespace parley::client {
 // it has shown. After a reconnect it rejoins each room and asks for
 // `history since` that seq; live messages that race with the history reply
 // are held back and merged, so every message is shown once and in seq order.
+//
+// Seqs restart when the server does, so a seq alone cannot tell "nothing new"
+// from "a new server with as many messages". The catch-up therefore starts
+// one message early, at the last one shown: if the server's message at that
+// seq has another timestamp, the room's history is new and is shown whole.
 class RoomTracker {
 public:
     struct JoinOutcome {
@@ -28,6 +33,7 @@ public:
         bool truncated = false;
         bool more = false;              // ask again with since = next_since
         std::int64_t next_since = 0;
+        bool history_reset = false;     // the last message shown is not the server's: a new server
     };
 
     // A join reply. `latest_seq` is the room's newest seq.
@@ -40,7 +46,7 @@ public:
 
     // The server confirmed our own `say`: every earlier message of the room
     // has already reached us, so the seq can advance.
-    void on_own_say(const std::string& room, std::int64_t seq);
+    void on_own_say(const std::string& room, std::int64_t seq, std::int64_t ts);
 
     CatchUpStep on_history(const std::string& room, const std::vector<ChatMessage>& messages,
                            bool truncated, std::int64_t latest_seq);
@@ -58,11 +64,14 @@ public:
 private:
     struct RoomState {
         std::int64_t last_seq = 0;
+        std::int64_t last_ts = 0;    // of the message at last_seq; 0: not known
+        std::int64_t verify_ts = 0;  // during catch-up: the ts expected at last_seq
         bool connected = false;      // joined on the present connection
         bool catching_up = false;
         std::map<std::int64_t, ChatMessage> held;  // live messages during catch-up
     };
     std::vector<ChatMessage> release_held(RoomState& state);
+    static void advance(RoomState& state, const ChatMessage& m);
 
     std::map<std::string, RoomState> rooms_;
     std::vector<std::string> order_;

@@ -74,6 +74,12 @@ class Proxy:
                 self._sel.register(self._listener, selectors.EVENT_READ, "accept")
         self._call(do)
 
+    def retarget(self, port, host="127.0.0.1"):
+        """New connections go to another server (a restarted one)."""
+        def do():
+            self.target = (host, port)
+        self._call(do)
+
     def wait_accepted(self, count, timeout=10.0):
         deadline = time.monotonic() + scaled(timeout)
         with self._cond:

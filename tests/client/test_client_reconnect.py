@@ -5,7 +5,7 @@ message arrives exactly once and in order. The connection is cut with a TCP
 proxy between client and server that the test controls."""
 import json
 
-from client_support import ClientTestCase, Background, Proxy, main, match
+from client_support import Background, ClientTestCase, Proxy, Server, main, match
 
 
 class ReconnectTest(ClientTestCase):
@@ -156,6 +156,34 @@ class ConnectionStateTest(ClientTestCase):
             watcher.wait_event(match("joined", room="r"), timeout=15)
             self.ok(watcher, {"type": "say", "room": "r", "text": "still there?"})
             self.assertTrue(listener.read_line().endswith("<w> still there?"))
+            self.assertEqual(listener.stop(), 0)
+
+
+class ServerRestartTest(ClientTestCase):
+    def test_a_restarted_server_with_the_same_seq_is_noticed(self):
+        with Proxy(self.server.tcp_port) as proxy:
+            first = self.user("one", "r")
+            listener = Background("listen", "--port", proxy.port, "--room", "r", "--json")
+            self.addCleanup(listener.close)
+            first.wait_event(match("joined", room="r"))
+            self.ok(first, {"type": "say", "room": "r", "text": "on the first server"})
+            self.assertEqual(json.loads(listener.read_line())["seq"], 1)
+
+            proxy.cut(block=True)
+            second_server = Server()
+            self.addCleanup(second_server.__exit__, None, None, None)
+            second = second_server.connect()
+            self.ok(second, {"type": "join", "room": "r"})
+            self.ok(second, {"type": "say", "room": "r", "text": "on the second server"})
+            proxy.retarget(second_server.tcp_port)
+            proxy.unblock()
+
+            # Same room, same latest seq (1), different message: shown, not skipped.
+            frame = json.loads(listener.read_line(timeout=15))
+            self.assertEqual((frame["seq"], frame["text"]), (1, "on the second server"))
+            listener.wait_stderr(r"server restarted\?")
+            self.ok(second, {"type": "say", "room": "r", "text": "and then"})
+            self.assertEqual(json.loads(listener.read_line())["text"], "and then")
             self.assertEqual(listener.stop(), 0)
 
 

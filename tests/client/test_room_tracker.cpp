@@ -66,13 +66,14 @@ TEST_CASE("reconnect: catch up, hold racing live messages, show each once in ord
 
     auto out = t.on_joined("r", 8);  // 5..8 were said while we were away
     REQUIRE(out.catch_up);
-    CHECK(out.since == 4);
+    CHECK(out.since == 3);  // from the last message shown, to check it is the same
     CHECK(t.catching_up("r"));
     // Live messages that beat the history reply are held back.
     CHECK(t.on_live(msg("r", 9)).empty());
     CHECK(t.on_live(msg("r", 10)).empty());
 
-    auto step = t.on_history("r", range("r", 5, 9), false, 10);
+    auto step = t.on_history("r", range("r", 4, 9), false, 10);
+    CHECK_FALSE(step.history_reset);
     CHECK_FALSE(step.more);
     CHECK_FALSE(step.truncated);
     CHECK(seqs(step.show) == Seqs{5, 6, 7, 8, 9, 10});
@@ -148,11 +149,62 @@ TEST_CASE("held messages survive a second disconnect during catch-up") {
 TEST_CASE("own say advances the seq so history does not repeat it") {
     RoomTracker t;
     t.on_joined("r", 0);
-    t.on_own_say("r", 1);
+    t.on_own_say("r", 1, 1000);
     CHECK(t.last_seq("r") == 1);
     t.on_disconnect();
     auto out = t.on_joined("r", 1);
-    CHECK_FALSE(out.catch_up);
+    REQUIRE(out.catch_up);  // only to check that message 1 is still ours
+    CHECK(out.since == 0);
+    auto step = t.on_history("r", range("r", 1, 1), false, 1);
+    CHECK(step.show.empty());
+    CHECK_FALSE(step.more);
+    CHECK_FALSE(t.catching_up("r"));
+}
+
+TEST_CASE("a restarted server with as many messages is told apart by timestamp") {
+    RoomTracker t;
+    t.on_joined("r", 0);
+    t.on_live(msg("r", 1));
+    t.on_disconnect();
+    auto out = t.on_joined("r", 1);  // same latest seq, different server
+    REQUIRE(out.catch_up);
+    ChatMessage other{"r", "eve", "new server", 1, 999'999};
+    auto first = t.on_history("r", {other}, false, 1);
+    CHECK(first.history_reset);
+    CHECK(first.show.empty());
+    REQUIRE(first.more);
+    CHECK(first.next_since == 0);
+    auto second = t.on_history("r", {other}, false, 1);
+    REQUIRE(second.show.size() == 1);
+    CHECK(second.show[0].text == "new server");
+    CHECK_FALSE(second.more);
+}
+
+TEST_CASE("a restarted server with more messages is shown from its start") {
+    RoomTracker t;
+    t.on_joined("r", 3);
+    t.on_live(msg("r", 4));
+    t.on_disconnect();
+    auto out = t.on_joined("r", 10);
+    CHECK(out.since == 3);
+    auto fresh = range("r", 1, 10);
+    for (auto& m : fresh) m.ts += 7;  // same seqs, other moments
+    auto first = t.on_history("r", std::vector<ChatMessage>(fresh.begin() + 3, fresh.end()), false, 10);
+    CHECK(first.history_reset);
+    auto second = t.on_history("r", fresh, false, 10);
+    CHECK(seqs(second.show) == Seqs{1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+}
+
+TEST_CASE("the last message no longer kept proves nothing: carry on") {
+    RoomTracker t;
+    t.on_joined("r", 0);
+    t.on_live(msg("r", 1));
+    t.on_disconnect();
+    t.on_joined("r", 300);
+    auto step = t.on_history("r", range("r", 201, 300), true, 300);
+    CHECK_FALSE(step.history_reset);
+    CHECK(step.missed == 199);  // 2..200
+    CHECK(step.show.size() == 100);
 }
 
 TEST_CASE("re-joining a room on the same connection keeps its place") {
