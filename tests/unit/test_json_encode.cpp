@@ -183,6 +183,7 @@ TEST_CASE("json encode: every error code has its PROTOCOL.md name") {
         {ErrorCode::no_such_nick, "no_such_nick"},   {ErrorCode::forbidden, "forbidden"},
         {ErrorCode::frame_too_large, "frame_too_large"}, {ErrorCode::rate_limited, "rate_limited"},
         {ErrorCode::server_full, "server_full"},     {ErrorCode::slow_consumer, "slow_consumer"},
+        {ErrorCode::unavailable, "unavailable"},
     };
     for (const auto& [code, name] : codes) {
         Reply r;

@@ -207,6 +207,17 @@ TEST_CASE("framer: on_frame returning false drops the rest of that read") {
     CHECK(seen == Lines{"a", "b"});
 }
 
+TEST_CASE("framer: feed reports how many bytes it used") {
+    LineFramer framer(64);
+    auto keep = [](std::string_view) { return true; };
+    CHECK(framer.feed("a\nb\npartial", keep, [] {}) == 11);
+    auto stop_at_b = [](std::string_view f) { return f != "partialb"; };
+    // Used up to and including the LF of the line that said stop.
+    CHECK(framer.feed("b\nc\nd\n", stop_at_b, [] {}) == 2);
+    CHECK(framer.buffered() == 0);
+    CHECK(framer.feed("c\n", keep, [] {}) == 2);
+}
+
 TEST_CASE("framer: a CR inside the line counts toward its length") {
     // Only a CR right before the LF is free; this one is content.
     auto run = feed_whole(8, std::string(8, 'c') + "\rX\n");

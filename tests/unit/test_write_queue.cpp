@@ -164,3 +164,44 @@ TEST_CASE("write queue: clear drops everything") {
     REQUIRE(q.gather(views, 100) == 1);
     CHECK(views[0] == "c\n");
 }
+
+TEST_CASE("write queue: appended replies and pushed events keep their order") {
+    WriteQueue q;
+    q.append("r1\n");
+    q.append("");  // nothing to send, nothing to count
+    q.append("r2\n");
+    q.push(frame("event\n"));
+    q.append("r3\n");
+    CHECK(q.pending_bytes() == 15);
+    std::array<std::string_view, 8> views{};
+    REQUIRE(q.gather(views, 1000) == 3);  // the two replies share one buffer
+    CHECK(views[0] == "r1\nr2\n");
+    CHECK(views[1] == "event\n");
+    CHECK(views[2] == "r3\n");
+    CHECK(drain(q, 4) == "r1\nr2\nevent\nr3\n");
+}
+
+TEST_CASE("write queue: bytes gathered for a write stay put while more replies arrive") {
+    WriteQueue q;
+    q.append("first\n");
+    std::array<std::string_view, 4> views{};
+    REQUIRE(q.gather(views, 1000) == 1);
+    const std::string_view in_flight = views[0];
+    // Enough to force any buffer still open for appends to grow and move.
+    for (int i = 0; i < 100; ++i) q.append(std::string(1000, 'x') + "\n");
+    CHECK(in_flight == "first\n");  // a use after free here is caught by ASan
+    q.consume(in_flight.size());
+    REQUIRE(q.gather(views, 1 << 20) >= 1);
+    CHECK(views[0].substr(0, 3) == "xxx");
+    CHECK(q.pending_bytes() == 100 * 1001);
+}
+
+TEST_CASE("write queue: a partly written reply buffer takes no more appends") {
+    WriteQueue q;
+    q.append("abcdef\n");
+    std::array<std::string_view, 4> views{};
+    REQUIRE(q.gather(views, 1000) == 1);
+    q.consume(3);
+    q.append("next\n");
+    CHECK(drain(q, 2) == "def\nnext\n");
+}
