@@ -173,7 +173,10 @@ void ChatSession::restore_room(std::uint64_t gen, const std::string& room, bool 
             tracker_.on_left(room);
             return restore_step_done(gen);
         }
-        auto outcome = tracker_.on_joined(room, reply.value("seq", std::int64_t{0}));
+        bool fresh = !tracker_.joined(room);
+        std::int64_t seq = reply.value("seq", std::int64_t{0});
+        auto outcome = tracker_.on_joined(room, seq);
+        if (fresh) learn_latest_ts(room, seq);
         if (make_current) tracker_.switch_to(room);
         observer_.session_joined(reply);
         if (outcome.history_reset)
@@ -242,6 +245,14 @@ void ChatSession::show_live(const Json& event) {
     for (const auto& m : tracker_.on_live(*msg)) observer_.session_message(m, is_own(m.from));
 }
 
+void ChatSession::learn_latest_ts(const std::string& room, std::int64_t seq) {
+    if (seq <= 0 || !connected()) return;
+    conn_->request(Json{{"type", "history"}, {"room", room}, {"limit", 1}}, [this, room, seq](const Json& reply) {
+        for (const auto& m : reply.value("messages", Json::array()))
+            if (auto msg = ChatMessage::from_json(m); msg && msg->seq == seq) tracker_.learn_ts(room, seq, msg->ts);
+    });
+}
+
 void ChatSession::say(const std::string& room, const std::string& text, ReplyFn done) {
     request(Json{{"type", "say"}, {"room", room}, {"text", text}}, [this, room, done](const Json& reply) {
         if (is_ok(reply))
@@ -253,7 +264,10 @@ void ChatSession::say(const std::string& room, const std::string& text, ReplyFn 
 void ChatSession::join(const std::string& room, ReplyFn done) {
     request(Json{{"type", "join"}, {"room", room}}, [this, room, done](const Json& reply) {
         if (is_ok(reply)) {
-            tracker_.on_joined(room, reply.value("seq", std::int64_t{0}));
+            bool fresh = !tracker_.joined(room);
+            std::int64_t seq = reply.value("seq", std::int64_t{0});
+            tracker_.on_joined(room, seq);
+            if (fresh) learn_latest_ts(room, seq);
             tracker_.switch_to(room);
             observer_.session_state_changed();
         }

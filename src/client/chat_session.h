@@ -99,6 +99,7 @@ private:
         return gen == generation_ && state_ == State::Restoring && connected();
     }
     void show_live(const Json& event);
+    void learn_latest_ts(const std::string& room, std::int64_t seq);
     void finish_closing();
 
     void on_open() override;

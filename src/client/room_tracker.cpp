@@ -68,6 +68,12 @@ void RoomTracker::on_own_say(const std::string& room, std::int64_t seq, std::int
     it->second.last_ts = ts;
 }
 
+void RoomTracker::learn_ts(const std::string& room, std::int64_t seq, std::int64_t ts) {
+    auto it = rooms_.find(room);
+    if (it == rooms_.end() || it->second.last_seq != seq || it->second.last_ts != 0) return;
+    it->second.last_ts = ts;
+}
+
 void RoomTracker::advance(RoomState& state, const ChatMessage& m) {
     state.last_seq = m.seq;
     state.last_ts = m.ts;

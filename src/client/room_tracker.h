@@ -48,6 +48,10 @@ public:
     // has already reached us, so the seq can advance.
     void on_own_say(const std::string& room, std::int64_t seq, std::int64_t ts);
 
+    // The timestamp of message `seq`, learnt after joining a room whose
+    // latest message we have not seen (so a later restart can be detected).
+    void learn_ts(const std::string& room, std::int64_t seq, std::int64_t ts);
+
     CatchUpStep on_history(const std::string& room, const std::vector<ChatMessage>& messages,
                            bool truncated, std::int64_t latest_seq);
 

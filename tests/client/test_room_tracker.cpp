@@ -216,3 +216,17 @@ TEST_CASE("re-joining a room on the same connection keeps its place") {
     CHECK(t.last_seq("r") == 4);
     CHECK(t.rooms().size() == 1);
 }
+
+TEST_CASE("a learnt timestamp arms the restart check for a room with no message shown") {
+    RoomTracker t;
+    t.on_joined("r", 5);
+    t.learn_ts("r", 4, 1);  // not the latest: ignored
+    t.learn_ts("r", 5, 5000);
+    t.on_disconnect();
+    auto out = t.on_joined("r", 9);
+    REQUIRE(out.catch_up);
+    CHECK(out.since == 4);
+    auto fresh = range("r", 5, 9);
+    fresh[0].ts = 1;  // seq 5 is someone else's now
+    CHECK(t.on_history("r", fresh, false, 9).history_reset);
+}
