@@ -74,13 +74,16 @@ def main():
     g = results.get
     lines = []
     add = lines.append
+    runs = sum(1 for _ in Path(sys.argv[1]).read_text().splitlines()) - 2
+    add(f"Commit {meta.get('commit', '?')}, {runs} runs, comparisons repeated {meta.get('repeat', 1)} time(s) "
+        "with each label's best run shown.")
     add(f"Run {meta.get('started', '?')} to {meta.get('finished', '?')}; {meta.get('cpus', '?')} x "
         f"{meta.get('cpu', '?')}, Linux {meta.get('kernel', '?')}, Redis {meta.get('redis', '?')}; "
         f"load average before {meta.get('loadavg_before', '?')}, after {meta.get('loadavg_after', '?')}.")
     add("")
     add("CPU columns: bench CPU (percent of one core, summed over its processes) x bench processes / "
-        "server CPU / CPU used by neither (other work on the machine, kernel threads), over the "
-        "measurement window; 100% is one core, the machine has 200%.")
+        "server CPU / CPU of other processes on the machine, over the measurement window; 100% is "
+        "one core, the machine has 200%.")
     add("")
 
     add("### Chat fan-out (closed loop), deliveries/s")

@@ -14,6 +14,9 @@
 #          machine to be idle, so other people's work on a shared machine
 #          disturbs the figures less; each result records the CPU that went
 #          to neither bench nor server during its window (other_cpu_pct)
+# --repeat N  run the chat, echo and udp comparisons N times (default 1),
+#          alternating between the servers; the table keeps each one's best
+#          run, which on a busy machine is the least disturbed one
 #
 # Servers: parleyd with --rate 0 --max-output 64 MiB (no per-connection rate
 # limit, a slow-consumer limit no run reaches); redis-server with --save ''
@@ -28,12 +31,14 @@ BUILD=build-release
 OUT=bench/results/latest
 QUICK=0
 QUIET_WAIT=30
+REPEAT=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) BUILD=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --quick) QUICK=1; shift ;;
     --quiet-wait) QUIET_WAIT=$2; shift 2 ;;
+    --repeat) REPEAT=$2; shift 2 ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -167,7 +172,7 @@ T=(--duration "$DUR" --warmup "$WARM")
 # Which code was measured; PARLEY_COMMIT names it when the tree is an export.
 COMMIT=${PARLEY_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}
 if [ -z "${PARLEY_COMMIT:-}" ] && ! git diff --quiet HEAD -- src include 2>/dev/null; then COMMIT="$COMMIT+dirty"; fi
-echo "{\"meta\":true,\"started\":\"$(date -u +%FT%TZ)\",\"loadavg_before\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"cpus\":$(nproc),\"cpu\":\"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\",\"kernel\":\"$(uname -r)\",\"redis\":\"$(redis-server --version | cut -d' ' -f3)\",\"quick\":$QUICK,\"commit\":\"$COMMIT\"}" >>"$RESULTS"
+echo "{\"meta\":true,\"started\":\"$(date -u +%FT%TZ)\",\"loadavg_before\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"cpus\":$(nproc),\"cpu\":\"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\",\"kernel\":\"$(uname -r)\",\"redis\":\"$(redis-server --version | cut -d' ' -f3)\",\"quick\":$QUICK,\"repeat\":$REPEAT,\"commit\":\"$COMMIT\"}" >>"$RESULTS"
 
 start_parleyd
 start_redis
@@ -180,25 +185,27 @@ UDPE_ADDR=$(ready_line "$LOGS/udp.out" "udp_echo ready" | sed 's/.*udp=//')
 P=parley://$PARLEY_TCP
 R=redis://127.0.0.1:$REDIS_PORT
 
-echo "== chat fan-out"
 CHAT1=(chat --connections 1000 --rooms 1 --senders 1 --pipeline 32 --size 64)
 CHAT100=(chat --connections 1000 --rooms 100 --senders 10 --pipeline 1 --size 64)
-bench chat-1x1000/parley "$PARLEY_PID" "${CHAT1[@]}" --target "$P" "${T[@]}"
-bench chat-1x1000/redis "$REDIS_PID" "${CHAT1[@]}" --target "$R" "${T[@]}"
-bench chat-100x10/parley "$PARLEY_PID" "${CHAT100[@]}" --target "$P" "${T[@]}"
-bench chat-100x10/redis "$REDIS_PID" "${CHAT100[@]}" --target "$R" "${T[@]}"
+for rep in $(seq "$REPEAT"); do
+  echo "== chat fan-out ($rep/$REPEAT)"
+  bench chat-1x1000/parley "$PARLEY_PID" "${CHAT1[@]}" --target "$P" "${T[@]}"
+  bench chat-1x1000/redis "$REDIS_PID" "${CHAT1[@]}" --target "$R" "${T[@]}"
+  bench chat-100x10/parley "$PARLEY_PID" "${CHAT100[@]}" --target "$P" "${T[@]}"
+  bench chat-100x10/redis "$REDIS_PID" "${CHAT100[@]}" --target "$R" "${T[@]}"
 
-echo "== echo, 50 connections"
-for depth in 1 16; do
-  bench "echo-p$depth/parley" "$PARLEY_PID" echo --connections 50 --pipeline "$depth" --target "$P" "${T[@]}"
-  bench "echo-p$depth/redis" "$REDIS_PID" echo --connections 50 --pipeline "$depth" --target "$R" "${T[@]}"
-  bench "echo-p$depth/line" "$LINE_PID" echo --connections 50 --pipeline "$depth" --target "line://$LINE_ADDR" "${T[@]}"
-done
+  echo "== echo, 50 connections ($rep/$REPEAT)"
+  for depth in 1 16; do
+    bench "echo-p$depth/parley" "$PARLEY_PID" echo --connections 50 --pipeline "$depth" --target "$P" "${T[@]}"
+    bench "echo-p$depth/redis" "$REDIS_PID" echo --connections 50 --pipeline "$depth" --target "$R" "${T[@]}"
+    bench "echo-p$depth/line" "$LINE_PID" echo --connections 50 --pipeline "$depth" --target "line://$LINE_ADDR" "${T[@]}"
+  done
 
-echo "== udp echo, window 64"
-for size in 64 1024; do
-  bench "udp-$size/parley" "$PARLEY_PID" udp --window 64 --size "$size" --target "parley://$PARLEY_UDP" "${T[@]}"
-  bench "udp-$size/baseline" "$UDPE_PID" udp --window 64 --size "$size" --target "parley://$UDPE_ADDR" "${T[@]}"
+  echo "== udp echo, window 64 ($rep/$REPEAT)"
+  for size in 64 1024; do
+    bench "udp-$size/parley" "$PARLEY_PID" udp --window 64 --size "$size" --target "parley://$PARLEY_UDP" "${T[@]}"
+    bench "udp-$size/baseline" "$UDPE_PID" udp --window 64 --size "$size" --target "parley://$UDPE_ADDR" "${T[@]}"
+  done
 done
 
 echo "== latency against load: chat 100 rooms x 10, 10 senders, open loop"
