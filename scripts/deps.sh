@@ -12,7 +12,7 @@ PARLEY_PACKAGES=(
 if [ "${1:-}" = "--test" ]; then
   # What only the test suite uses: a real Redis for cluster tests, openssl for
   # test certificates, valgrind and clang for the leak and fuzz runs.
-  PARLEY_PACKAGES+=(redis-server openssl valgrind clang libclang-rt-14-dev)
+  PARLEY_PACKAGES+=(redis-server openssl valgrind clang libclang-rt-14-dev netcat-openbsd)
 fi
 
 missing=()

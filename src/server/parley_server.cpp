@@ -139,6 +139,10 @@ void ParleyServer::finish() {
     udp_.close();
     for (uv_signal_t* s : {&sigint_, &sigterm_})
         if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(s))) uv_close(reinterpret_cast<uv_handle_t*>(s), nullptr);
+    // The drain is over and the process is on its way out: a late signal
+    // must not turn a clean exit into a death by signal.
+    std::signal(SIGINT, SIG_IGN);
+    std::signal(SIGTERM, SIG_IGN);
     if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(&drain_timer_)))
         uv_close(reinterpret_cast<uv_handle_t*>(&drain_timer_), nullptr);
 }
