@@ -6,7 +6,7 @@ set -euo pipefail
 PARLEY_PACKAGES=(
   g++ meson ninja-build pkg-config cmake
   libuv1-dev nlohmann-json3-dev doctest-dev libsimdjson-dev
-  libspdlog-dev libcli11-dev libedit-dev libssl-dev libhiredis-dev
+  libspdlog-dev libcli11-dev libedit-dev libncurses-dev libssl-dev libhiredis-dev
   python3
 )
 if [ "${1:-}" = "--test" ]; then
