@@ -37,7 +37,7 @@ struct ClusterTiming {
     std::int64_t alive_ttl_ms = 5000;      // a node silent this long is reaped
     std::int64_t nick_ttl_s = 30;          // nick claims expire unless refreshed
     int refresh_every_ticks = 10;          // nick refresh period, in ticks
-    std::int64_t reply_timeout_ms = 5000;  // Redis silent this long: reconnect
+    std::int64_t reply_timeout_ms = 10000; // Redis silent this long: reconnect
     std::int64_t sub_silence_ms = 3500;    // no tick echoed on the subscription: resubscribe
     std::int64_t marker_timeout_ms = 5000; // stop waiting for a request's own event
     std::int64_t start_timeout_ms = 5000;  // first connection at start-up

@@ -51,6 +51,21 @@ class NodeKilled(ClusterTestCase):
         self.ok(self.user(again), "nick", nick="ghost")
 
 
+class NodeStopped(ClusterTestCase):
+    def test_a_node_shutting_down_takes_its_members_out_at_once(self):
+        a = self.user(self.nodes[0], "ann", "r")
+        leaving = self.user(self.nodes[1], "leaving", "r")
+        a.wait_event(match("joined", nick="leaving"))
+        started = time.monotonic()
+        self.assertEqual(self.nodes[1].stop(signal.SIGTERM), 0)
+        self.assertEqual(leaving.wait_event(match("shutdown"))["reason"], "signal")
+        self.assertEqual(a.wait_event(match("left", nick="leaving"), timeout=5)["reason"], "disconnect")
+        self.assertLess(time.monotonic() - started, scaled(3), "without waiting for the liveness timeout")
+        self.assertEqual(self.redis.call("SISMEMBER", "parley:nodes", "n2"), 0)
+        self.assertEqual(self.redis.call("EXISTS", "parley:node:n2"), 0)
+        self.ok(a, "nick", nick="leaving")
+
+
 class RedisRestart(ClusterTestCase):
     def test_clients_are_told_and_no_acknowledged_message_is_lost(self):
         clients = [self.user(node, f"u{i}", "r") for i, node in enumerate(self.nodes)]
