@@ -187,9 +187,9 @@ redis.call('SADD', K_NODES, node)
 return {'ok'}
 )lua",
     // heartbeat: refreshes this node, reaps the nodes whose liveness key
-    // expired, and reports the cluster's size.
+    // expired (unless told not to yet), and reports the cluster's size.
     R"lua(
-local node, token, ttl, retention = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local node, token, ttl, retention, may_reap = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5] == '1'
 local current = redis.call('GET', k_alive(node))
 if current and current ~= token then return {'evicted', 0, 0, 0} end
 local status = 'ok'
@@ -198,7 +198,7 @@ redis.call('SET', k_alive(node), token, 'PX', ttl)
 redis.call('SADD', K_NODES, node)
 local nodes, connections = 0, 0
 for _, n in ipairs(redis.call('SMEMBERS', K_NODES)) do
-  if n ~= node and redis.call('EXISTS', k_alive(n)) == 0 then
+  if n ~= node and may_reap and redis.call('EXISTS', k_alive(n)) == 0 then
     reap(n, retention)
   else
     nodes = nodes + 1

@@ -24,7 +24,7 @@ enum class Script : std::size_t {
     nick,        // member nick op ttl -> {'ok', changed} | {'taken'} | {'gone'}
     history,     // room since limit -> {'ok', seq, truncated, {entries}}
     register_node,  // node token ttl_ms retention
-    heartbeat,   // node token ttl_ms retention -> {status, nodes, connections, rooms}
+    heartbeat,   // node token ttl_ms retention may_reap -> {status, nodes, connections, rooms}
     deregister,  // node token retention
     sync,        // node retention member... -> members dropped
     restore,     // member nick ttl retention room... -> {'ok'|'renamed', nick}

@@ -155,6 +155,7 @@ private:
     std::string last_loss_;
     std::int64_t last_sub_traffic_ms_ = 0;
     std::int64_t last_heartbeat_ms_ = 0;
+    std::int64_t reap_after_ms_ = 0;  // no reaping before (grace after an outage)
     unsigned ticks_ = 0;
     ClusterStats cluster_;
 };

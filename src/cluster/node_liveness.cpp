@@ -32,6 +32,9 @@ void NodeBackend::on_cmd_connected() {
         if (starting && !registered_) register_node();
     });
     if (starting) return;  // the SHAs are needed first
+    // After an outage every node's liveness key may have expired: give the
+    // others one liveness period to come back before reaping any of them.
+    reap_after_ms_ = now_ms(loop_) + timing_.alive_ttl_ms;
     heartbeat();
     resync();
 }
@@ -162,7 +165,8 @@ void NodeBackend::tick() {
 }
 
 void NodeBackend::heartbeat() {
-    std::vector<std::string> args{options_.node_id, token_, std::to_string(timing_.alive_ttl_ms), retention_};
+    std::vector<std::string> args{options_.node_id, token_, std::to_string(timing_.alive_ttl_ms), retention_,
+                                  now_ms(loop_) >= reap_after_ms_ ? "1" : "0"};
     cmd_.command(scripts_.call(Script::heartbeat, std::move(args)), [this](redisReply* r) {
         if (stopping_ || r == nullptr) return;
         if (reply::is_error(r)) {

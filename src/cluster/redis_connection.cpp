@@ -11,7 +11,7 @@ namespace parley::cluster {
 
 namespace {
 constexpr std::uint64_t kFirstRetryMs = 100;
-constexpr std::uint64_t kMaxRetryMs = 5000;
+constexpr std::uint64_t kMaxRetryMs = 2000;
 constexpr std::uint64_t kConnectTimeoutMs = 2000;
 
 // hiredis 0.14's libuv adapter ignores a poll callback with an error status,

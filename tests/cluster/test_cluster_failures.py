@@ -115,6 +115,35 @@ class RedisRestart(ClusterTestCase):
         self.assertGreater(first["seq"], 15, "a seq was reused after the restart")
 
 
+class LongOutage(ClusterTestCase):
+    def test_an_outage_longer_than_the_liveness_timeout_reaps_nobody(self):
+        clients = [self.user(node, f"u{i}", "r") for i, node in enumerate(self.nodes)]
+        clients[0].wait_event(match("joined", nick="u2"))
+        self.redis.stop(signal.SIGKILL)
+        for c in clients:
+            c.wait_event(is_unavailable_notice, timeout=10)
+        late = self.nodes[1].connect()
+        late.send_json({"type": "hello", "id": "late"})
+        # Longer than the 5 s after which a silent node is declared dead;
+        # the wait is the outage being tested, not a synchronisation.
+        time.sleep(6)
+        self.redis.start()
+        self.assertTrue(is_unavailable_notice(late.recv_json(timeout=10)), "a waiting connection is told")
+        self.assertEqual(late.recv_json(timeout=15)["id"], "late", "and served once Redis is back")
+        for i, c in enumerate(clients):
+            self.wait_until(lambda: c.request({"type": "say", "room": "r", "text": f"back {i}"})["type"] == "ok",
+                            f"u{i} chatting again", timeout=20)
+        for c in clients:
+            self.assertEqual(self.ok(c, "who", room="r")["members"], ["u0", "u1", "u2"])
+        # The grace after reconnecting is over: nobody was reaped meanwhile.
+        self.wait_until(lambda: self.ok(clients[0], "stats")["cluster"]["nodes"] == 3, "three nodes")
+        for c in clients:
+            c.sync()
+            self.assertFalse([e for e in c.events if e.get("type") == "left"], c.events)
+        for node in self.nodes:
+            self.assertNotIn("declared dead", node.stderr_text())
+
+
 class SlowNode(ClusterTestCase):
     # parleyd's own limits must not be what cuts the slow node's client off.
     node_args = ("--rate", "0", "--history", "1000", "--max-output", str(64 << 20))
