@@ -13,6 +13,8 @@ namespace parley::server {
 namespace {
 constexpr int kBacklog = 1024;
 constexpr std::uint64_t kSweepIntervalMs = 1000;
+// How long a closed-by-us connection waits for the peer's FIN.
+constexpr std::int64_t kLingerMs = 2000;
 constexpr char kServerFull[] =
     "{\"type\":\"error\",\"code\":\"server_full\",\"message\":\"the server has no room for another connection\"}\n";
 
@@ -95,7 +97,7 @@ void TcpServer::on_connection(uv_stream_t* stream, int status) {
         }
         return;
     }
-    if (self->sessions_ >= self->limits_.max_clients) self->reject_full(*listener);
+    if (self->sessions_ - self->lingering_ >= self->limits_.max_clients) self->reject_full(*listener);
     else self->accept_one(*listener);
 }
 
@@ -160,6 +162,7 @@ void TcpServer::flush_dirty() {
 
 void TcpServer::unlink(TcpSession* s) {
     if (s->dirty) std::erase(dirty_, s);
+    if (s->was_lingering()) --lingering_;
     if (s->prev) s->prev->next = s->next;
     else head_ = s->next;
     if (s->next) s->next->prev = s->prev;
@@ -190,9 +193,11 @@ void TcpServer::sweep_idle() {
     auto now = static_cast<std::int64_t>(uv_now(loop_));
     auto idle_deadline = limits_.idle_timeout_ms > 0 ? now - limits_.idle_timeout_ms : INT64_MIN;
     auto handshake_deadline = now - limits_.tls_handshake_timeout_ms;
+    auto linger_deadline = now - kLingerMs;
     for_each_session([&](TcpSession& s) {
         if (s.closing()) return;
-        if (s.handshake_pending_since(handshake_deadline)) s.close_now(CloseReason::handshake_timeout);
+        if (s.lingering_since(linger_deadline)) s.stop_lingering();
+        else if (s.handshake_pending_since(handshake_deadline)) s.close_now(CloseReason::handshake_timeout);
         else if (s.idle_since(idle_deadline)) s.finish(CloseReason::idle);
     });
 }

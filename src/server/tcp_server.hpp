@@ -50,6 +50,9 @@ public:
     spdlog::logger& log() { return log_; }
     const TcpLimits& limits() const { return limits_; }
     void mark_dirty(TcpSession* s);
+    // A session that said goodbye and only waits for the peer's FIN no longer
+    // takes a --max-clients slot.
+    void started_lingering() { ++lingering_; }
     void unlink(TcpSession* s);
     static char* read_buffer(std::size_t& size);
 
@@ -80,6 +83,7 @@ private:
     bool handles_open_ = false;
     TcpSession* head_ = nullptr;
     std::size_t sessions_ = 0;
+    std::size_t lingering_ = 0;
     std::vector<TcpSession*> dirty_;
     std::function<void()> on_empty_;
     std::uint64_t last_accept_error_log_ms_ = 0;

@@ -62,6 +62,10 @@ void TcpSession::on_alloc(uv_handle_t*, std::size_t, uv_buf_t* buf) {
 
 void TcpSession::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
     auto* self = static_cast<TcpSession*>(stream->data);
+    if (self->state_ == State::lingering) {
+        if (nread < 0) self->begin_close(self->reason_);
+        return;
+    }
     if (nread > 0) {
         self->last_read_ms_ = static_cast<std::int64_t>(uv_now(self->server_.loop()));
         self->bytes_in_ += static_cast<std::uint64_t>(nread);
@@ -227,10 +231,24 @@ void TcpSession::on_write(uv_write_t* req, int status) {
     self->server_.mark_dirty(self);
 }
 
-void TcpSession::on_shutdown(uv_shutdown_t* req, int) {
+void TcpSession::on_shutdown(uv_shutdown_t* req, int status) {
     auto* self = static_cast<TcpSession*>(req->data);
     delete req;
-    if (self->state_ != State::closing) self->begin_close(self->reason_);
+    if (self->state_ == State::closing) return;
+    // A server that is shutting down does not wait: the drain is bounded.
+    if (status != 0 || self->reason_ == CloseReason::shutdown) {
+        self->begin_close(self->reason_);
+        return;
+    }
+    // Our FIN is out. Wait for the peer's (the server's sweep ends the wait)
+    // so that whatever it still sends, a TLS close_notify say, is not met
+    // with a reset.
+    self->state_ = State::lingering;
+    self->lingered_ = true;
+    self->server_.started_lingering();
+    self->last_read_ms_ = static_cast<std::int64_t>(uv_now(self->server_.loop()));
+    if (uv_read_start(reinterpret_cast<uv_stream_t*>(&self->tcp_), on_alloc, on_read) != 0)
+        self->begin_close(self->reason_);
 }
 
 void TcpSession::cut_off_slow_consumer() {

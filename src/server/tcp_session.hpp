@@ -50,6 +50,12 @@ public:
     void close_now(CloseReason reason);
 
     bool idle_since(std::int64_t deadline_ms) const { return last_read_ms_ < deadline_ms; }
+    // After our FIN, waiting (at most until the deadline) for the peer's.
+    bool lingering_since(std::int64_t deadline_ms) const {
+        return state_ == State::lingering && last_read_ms_ < deadline_ms;
+    }
+    void stop_lingering() { begin_close(reason_); }
+    bool was_lingering() const { return lingered_; }
     bool handshake_pending_since(std::int64_t deadline_ms) const {
         return tls_ && !tls_->channel.handshake_done() && opened_ms_ < deadline_ms;
     }
@@ -61,7 +67,10 @@ public:
     bool dirty = false;
 
 private:
-    enum class State : std::uint8_t { open, flushing, closing };
+    // open -> flushing (output drains, then FIN) -> lingering (input is read
+    // and dropped until the peer's FIN, so a late byte from it does not make
+    // our kernel answer with RST) -> closing.
+    enum class State : std::uint8_t { open, flushing, lingering, closing };
 
     static void on_alloc(uv_handle_t* h, std::size_t suggested, uv_buf_t* buf);
     static void on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf);
@@ -100,6 +109,7 @@ private:
     CloseReason reason_ = CloseReason::eof;
     bool writing_ = false;        // one uv_write in flight at most
     bool shutdown_sent_ = false;
+    bool lingered_ = false;
     bool over_limit_ = false;     // queued past --max-output
     std::uint8_t limits_logged_ = 0;  // bit per ErrorCode: log each limit once per connection
 };
