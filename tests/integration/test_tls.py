@@ -1,0 +1,143 @@
+"""TLS: the same protocol inside TLS on its own port, beside the plain one.
+Certificates are made at test time with openssl."""
+import os
+import socket
+import ssl
+import subprocess
+import tempfile
+import unittest
+
+from harness import Client, Server, parse_address, run_parleyd, scaled
+
+
+def make_cert(directory, name="server"):
+    cert = os.path.join(directory, f"{name}-cert.pem")
+    key = os.path.join(directory, f"{name}-key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                    "-keyout", key, "-out", cert], check=True, capture_output=True, timeout=60)
+    return cert, key
+
+
+class TlsServerCase(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.cert, cls.key = make_cert(cls.tmp.name)
+        cls.other_cert, _ = make_cert(cls.tmp.name, "other")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def setUp(self):
+        self.server = Server("--tls-port", "0", "--tls-cert", self.cert, "--tls-key", self.key,
+                             "--tls-handshake-timeout", "0.5")
+        self.addCleanup(self.server.__exit__, None, None, None)
+        tls = self.server.ready_line.split(" tls=")[1]
+        self.tls_host, self.tls_port = parse_address(tls)
+
+    def tls_connect(self, cafile=None):
+        ctx = ssl.create_default_context(cafile=cafile or self.cert)
+        raw = socket.create_connection((self.tls_host, self.tls_port), timeout=scaled(10))
+        return Client(ctx.wrap_socket(raw, server_hostname="localhost"))
+
+    def test_ready_line_names_the_tls_port_last(self):
+        self.assertRegex(self.server.ready_line, r" udp=\S+ tls=127\.0\.0\.1:\d+$")
+
+    def test_plain_and_tls_clients_share_a_room(self):
+        plain, secure = self.server.connect(), self.tls_connect()
+        self.assertEqual(secure.request({"type": "nick", "nick": "sam"})["type"], "ok")
+        for c in (plain, secure):
+            self.assertEqual(c.request({"type": "join", "room": "lobby"})["type"], "ok")
+        plain.request({"type": "say", "room": "lobby", "text": "to tls"})
+        self.assertEqual(secure.wait_event(lambda e: e["type"] == "message")["text"], "to tls")
+        # text mode works inside TLS too
+        secure.send_line("from tls")
+        message = plain.wait_event(lambda e: e["type"] == "message")
+        self.assertEqual((message["from"], message["text"]), ("sam", "from tls"))
+
+    def test_the_tls_port_carries_no_plaintext(self):
+        plain = self.server.connect()
+        plain.request({"type": "join", "room": "vault"})
+        # A TLS client driven through memory BIOs, so every byte on the wire is seen.
+        ctx = ssl.create_default_context(cafile=self.cert)
+        incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        tls = ctx.wrap_bio(incoming, outgoing, server_hostname="localhost")
+        raw = socket.create_connection((self.tls_host, self.tls_port), timeout=scaled(10))
+        wire = bytearray()
+
+        def pump():
+            out = outgoing.read()
+            if out:
+                wire.extend(out)
+                raw.sendall(out)
+            data = raw.recv(65536)
+            self.assertTrue(data, "server closed the TLS connection")
+            wire.extend(data)
+            incoming.write(data)
+
+        while True:
+            try:
+                tls.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                pump()
+        tls.write(b'{"type":"join","room":"vault"}\n')
+        plain_text = b""
+        while b"ok" not in plain_text:
+            pump()
+            try:
+                plain_text += tls.read()
+            except ssl.SSLWantReadError:
+                pass
+        plain.request({"type": "say", "room": "vault", "text": "swordfish-7431"})
+        while b"swordfish-7431" not in plain_text:
+            pump()
+            try:
+                plain_text += tls.read()
+            except ssl.SSLWantReadError:
+                pass
+        raw.close()
+        self.assertIn(b"swordfish-7431", plain_text)
+        self.assertNotIn(b"swordfish", bytes(wire))
+        self.assertNotIn(b"vault", bytes(wire))
+
+    def test_a_client_with_the_wrong_ca_is_refused_by_itself(self):
+        with self.assertRaises(ssl.SSLCertVerificationError):
+            self.tls_connect(cafile=self.other_cert)
+        # the server is unharmed
+        self.assertEqual(self.tls_connect().request({"type": "ping"})["type"], "ok")
+
+    def test_garbage_before_the_handshake_is_dropped_harmlessly(self):
+        bystander = self.tls_connect()
+        raw = Client(socket.create_connection((self.tls_host, self.tls_port), timeout=scaled(10)))
+        raw.send_raw(b'{"type":"hello"}\n')
+        raw.expect_closed()
+        self.assertEqual(bystander.request({"type": "ping"})["type"], "ok")
+        self.assertIn("TLS handshake failed", self.server.stderr_text())
+
+    def test_a_silent_client_is_dropped_after_the_handshake_timeout(self):
+        raw = Client(socket.create_connection((self.tls_host, self.tls_port), timeout=scaled(10)))
+        raw.expect_closed(timeout=5.0)
+
+
+class TlsStartup(unittest.TestCase):
+    def test_a_missing_certificate_is_a_usage_error(self):
+        result = run_parleyd("--tcp-port", "0", "--no-udp", "--tls-cert", "/nonexistent.pem",
+                             "--tls-key", "/nonexistent.pem")
+        self.assertEqual(result.returncode, 2)
+
+    def test_a_key_that_does_not_match_fails_with_a_clear_line(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            cert, _ = make_cert(tmp, "a")
+            _, key = make_cert(tmp, "b")
+            result = run_parleyd("--tcp-port", "0", "--no-udp", "--tls-port", "0", "--tls-cert", cert,
+                                 "--tls-key", key)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("mismatch", result.stderr)
+        self.assertEqual(len(result.stderr.strip().splitlines()), 1)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
