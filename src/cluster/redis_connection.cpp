@@ -29,7 +29,11 @@ void poll_ready(uv_poll_t* handle, int status, int events) {
 
 void watch(void* privdata, int add, int remove) {
     auto* p = static_cast<redisLibuvEvents*>(privdata);
-    p->events = (p->events | add) & ~remove;
+    int events = (p->events | add) & ~remove;
+    // hiredis asks for writability once per command; restarting the poll
+    // each time would cost a re-registration with epoll every loop turn.
+    if (events == p->events && uv_is_active(reinterpret_cast<uv_handle_t*>(&p->handle))) return;
+    p->events = events;
     if (p->events != 0) uv_poll_start(&p->handle, p->events, poll_ready);
     else uv_poll_stop(&p->handle);
 }
