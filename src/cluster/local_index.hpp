@@ -34,6 +34,7 @@ struct LocalClient {
     bool holding = false;
     std::vector<std::shared_ptr<const OutgoingEvent>> held;
     bool told_unavailable = false;
+    bool needs_restore = false;  // resync waits for the request in flight
 
     bool named() const { return !nick.empty(); }
     bool in_room(std::string_view room) const;

@@ -119,6 +119,7 @@ private:
     void heartbeat();
     void refresh_nicks();
     void resync();
+    void restore(LocalClient& c);
     void name(std::uint64_t id);
     void update_availability();
     bool healthy() const;

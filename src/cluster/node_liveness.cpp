@@ -118,7 +118,7 @@ void NodeBackend::name(std::uint64_t id) {
     bool sent = cmd_.command(scripts_.call(Script::attach, std::move(args)), [this, id](redisReply* r) {
         if (stopping_) return;
         LocalClient* c = index_.find(id);
-        if (c == nullptr) return;  // closed before it had a name
+        if (c == nullptr || c->named()) return;  // closed before it had a name, or named twice
         auto nick = reply::text(reply::at(r, 1));
         if (reply::status(r) != "ok" || !nick) {
             if (r != nullptr) log_.warn("redis gave no guest name: {}", reply::error_text(r));
@@ -127,6 +127,7 @@ void NodeBackend::name(std::uint64_t id) {
         }
         c->nick = std::string(*nick);
         set_name(*c->client, c->nick);
+        if (c->needs_restore) restore(*c);
         c->client->resume();
     });
     if (!sent) unnamed_.push_back(id);
@@ -200,32 +201,38 @@ void NodeBackend::refresh_nicks() {
                  });
 }
 
+void NodeBackend::restore(LocalClient& c) {
+    c.needs_restore = false;
+    std::vector<std::string> args{c.member, c.nick, std::to_string(timing_.nick_ttl_s), retention_};
+    args.insert(args.end(), c.rooms.begin(), c.rooms.end());
+    cmd_.command(scripts_.call(Script::restore, std::move(args)), [this, id = c.id, old = c.nick](redisReply* r) {
+        if (stopping_ || reply::status(r) != "renamed") return;
+        LocalClient* lc = index_.find(id);
+        auto nick = reply::text(reply::at(r, 1));
+        if (lc == nullptr || !nick) return;
+        // Someone else took the nick while this node was cut off.
+        log_.warn("resync: {} lost the nick {} and is now {}", lc->member, old, *nick);
+        lc->nick = std::string(*nick);
+        set_name(*lc->client, lc->nick);
+        deliver(*lc, std::make_shared<const OutgoingEvent>(ev::NickChanged{old, lc->nick}));
+    });
+}
+
 void NodeBackend::resync() {
     if (!cmd_.ready() || stopping_ || evicted_) return;
     // First what left while Redis was away, then each member as this node
     // knows it; commands run in order, so requests sent after see the result.
     std::vector<std::string> live{options_.node_id, retention_};
-    index_.for_each([&](LocalClient& c) {
-        if (c.named()) live.push_back(c.member);
-    });
+    // Unnamed members count too: their guest name may be on its way.
+    index_.for_each([&](LocalClient& c) { live.push_back(c.member); });
     cmd_.command(scripts_.call(Script::sync, std::move(live)), [this](redisReply* r) {
         if (auto n = reply::integer(r); n && *n > 0) log_.info("resync: {} members that left meanwhile removed", *n);
     });
     index_.for_each([&](LocalClient& c) {
-        if (!c.named()) return;
-        std::vector<std::string> args{c.member, c.nick, std::to_string(timing_.nick_ttl_s), retention_};
-        args.insert(args.end(), c.rooms.begin(), c.rooms.end());
-        cmd_.command(scripts_.call(Script::restore, std::move(args)), [this, id = c.id, old = c.nick](redisReply* r) {
-            if (stopping_ || reply::status(r) != "renamed") return;
-            LocalClient* lc = index_.find(id);
-            auto nick = reply::text(reply::at(r, 1));
-            if (lc == nullptr || !nick) return;
-            // Someone else took the nick while this node was cut off.
-            log_.warn("resync: {} lost the nick {} and is now {}", lc->member, old, *nick);
-            lc->nick = std::string(*nick);
-            set_name(*lc->client, lc->nick);
-            deliver(*lc, std::make_shared<const OutgoingEvent>(ev::NickChanged{old, lc->nick}));
-        });
+        // A request in flight may change the member's rooms, a guest name in
+        // flight its nick: restore it once that is settled.
+        if (!c.named() || c.pending_op != 0) c.needs_restore = true;
+        else restore(c);
     });
     resynced_ = true;
     update_availability();

@@ -87,6 +87,7 @@ void NodeBackend::settle(std::uint64_t id) {
         if (ok && !done.marker_seen && done.at_marker) done.at_marker(*c);
         if (done.at_completion) done.at_completion(*c);
         c->pending_op = 0;
+        if (c->needs_restore && cmd_.ready()) restore(*c);
     }
     if (!done.pinned_room.empty()) index_.unpin(done.pinned_room);
     if (c == nullptr) return;  // the connection closed while Redis worked

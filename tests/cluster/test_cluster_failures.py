@@ -144,6 +144,34 @@ class LongOutage(ClusterTestCase):
             self.assertNotIn("declared dead", node.stderr_text())
 
 
+class DeclaredDead(ClusterTestCase):
+    def test_a_node_stalled_past_the_timeout_is_reaped_then_restores_its_members(self):
+        a = self.user(self.nodes[0], "ann", "r")
+        sleeper = self.user(self.nodes[1], "sleeper", "r")
+        keeper = self.user(self.nodes[1], "keeper", "r")
+        a.wait_event(match("joined", nick="keeper"))
+        self.settle(a)
+        pid = self.nodes[1].proc.pid
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            for nick in ("sleeper", "keeper"):
+                a.wait_event(match("left", nick=nick), timeout=DEATH_BOUND_S)
+            # While it is away, someone takes one of its nicks.
+            self.ok(self.user(self.nodes[2]), "nick", nick="sleeper")
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        # Back: its members are put back in their rooms; the one whose nick
+        # was taken gets a fresh guest name and is told with a nick event.
+        joined = {a.wait_event(match("joined"), timeout=10)["nick"] for _ in range(2)}
+        renamed = sleeper.wait_event(match("nick", old="sleeper"), timeout=10)
+        self.assertTrue(renamed["nick"].startswith("guest"), renamed)
+        self.assertEqual(joined, {"keeper", renamed["nick"]})
+        self.assertEqual(self.ok(sleeper, "hello")["nick"], renamed["nick"])
+        self.assertEqual(self.ok(a, "who", room="r")["members"], sorted(["ann", "keeper", renamed["nick"]]))
+        self.ok(keeper, "say", room="r", text="still here")
+        self.assertEqual(a.wait_event(match("message"))["from"], "keeper")
+
+
 class SlowNode(ClusterTestCase):
     # parleyd's own limits must not be what cuts the slow node's client off.
     node_args = ("--rate", "0", "--history", "1000", "--max-output", str(64 << 20))
