@@ -3,9 +3,10 @@
     python3 tests/cluster/bench_cluster.py [--build build] [--duration 5] [--reps 1]
 
 For each setup below it starts a fresh Redis and fresh nodes on loopback, runs
-`parley-bench chat` twice (closed loop, then a fixed 5,000 messages/s), samples the
+`parley-bench chat` three times (two closed loops, then a fixed 5,000 messages/s), samples the
 CPU time of every parleyd and redis-server, and prints one Markdown table row per run
-(the table of docs/CLUSTER.md, "Benchmarks"). Everything it starts is stopped before
+(the table of docs/CLUSTER.md, "Benchmarks"; with --reps N, the run with the median
+throughput, and the range of all N). Everything it starts is stopped before
 it exits, also on failure.
 
 Setups: one parleyd without --cluster; one node with --cluster; two nodes with
@@ -26,10 +27,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cluster_harness import Redis, free_port  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
-CHAT = ["--connections", "200", "--rooms", "20", "--senders", "20", "--size", "64"]
+CHAT = ["--connections", "200", "--rooms", "20", "--size", "64"]
 SCENARIOS = [
-    ("closed loop, 8 in flight per sender", ["--pipeline", "8"]),
-    ("open loop, 5,000 msg/s", ["--rate", "5000"]),
+    ("20 senders, closed loop, 8 in flight each", ["--senders", "20", "--pipeline", "8"]),
+    ("200 senders, closed loop, 1 in flight each", ["--senders", "200", "--pipeline", "1"]),
+    ("20 senders, open loop, 5,000 msg/s", ["--senders", "20", "--rate", "5000"]),
 ]
 
 
@@ -95,6 +97,7 @@ def main():
     ap.add_argument("--duration", type=float, default=5)
     ap.add_argument("--reps", type=int, default=1)
     ap.add_argument("--json", help="also append every parley-bench result to this file")
+    ap.add_argument("--only", help="run only the scenarios whose name contains this text")
     opts = ap.parse_args()
     parleyd = os.path.join(opts.build, "src/server/parleyd")
     bench = os.path.join(opts.build, "src/bench/parley-bench")
@@ -109,18 +112,28 @@ def main():
     print("| setup | load | msg/s | deliveries/s | p50 ms | p99 ms | node CPU µs/msg | Redis CPU µs/msg |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     for scenario, scenario_args in SCENARIOS:
+        if opts.only and opts.only not in scenario:
+            continue
         for name, nodes, fsync in setups:
+            runs = []
             for _ in range(opts.reps):
-                result, node_us, redis_us = run(name, nodes, fsync, bench, parleyd, opts.duration, scenario_args)
-                lat = result["latency_ms"]
-                redis_cell = f"{redis_us:.1f}" if nodes else "-"
-                print(f"| {name} | {scenario} | {result['messages_per_s']:,.0f} | {result['ops_per_s']:,.0f} | "
-                      f"{lat['p50']:.2f} | {lat['p99']:.2f} | {node_us:.1f} | {redis_cell} |", flush=True)
+                runs.append(run(name, nodes, fsync, bench, parleyd, opts.duration, scenario_args))
+                result = runs[-1][0]
                 if result["deliveries_missing"] or result["errors"]:
                     print(f"  (missing {result['deliveries_missing']}, errors {result['errors_by_kind']})")
                 if opts.json:
                     with open(opts.json, "a") as f:
                         f.write(json.dumps({"setup": name, "scenario": scenario, **result}) + "\n")
+            # The run with the median throughput stands for the setup; the
+            # spread of the others is shown beside it.
+            runs.sort(key=lambda r: r[0]["messages_per_s"])
+            result, node_us, redis_us = runs[len(runs) // 2]
+            rates = [r[0]["messages_per_s"] for r in runs]
+            spread = f" ({min(rates):,.0f}-{max(rates):,.0f})" if len(runs) > 1 else ""
+            lat = result["latency_ms"]
+            redis_cell = f"{redis_us:.1f}" if nodes else "-"
+            print(f"| {name} | {scenario} | {result['messages_per_s']:,.0f}{spread} | {result['ops_per_s']:,.0f} | "
+                  f"{lat['p50']:.2f} | {lat['p99']:.2f} | {node_us:.1f} | {redis_cell} |", flush=True)
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
