@@ -160,9 +160,17 @@ class HostileTestCase(unittest.TestCase):
 
     def wait_connections(self, expected, timeout=10.0, server=None):
         """Waits until stats counts `expected` connections besides the one
-        asking; returns the count."""
-        return wait_until(lambda: self.stats(server)["connections"] - 1 == expected or None,
-                          timeout, f"{expected} connections")
+        asking. A full server (the closes not yet seen) counts as not yet."""
+        def settled():
+            client = (server or self.server).connect()
+            try:
+                reply = client.request({"type": "stats"})
+            except (OSError, AssertionError):  # turned away as full, closed
+                return False
+            finally:
+                client.close()
+            return reply.get("type") == "ok" and reply["connections"] - 1 == expected
+        wait_until(settled, timeout, f"{expected} connections")
 
     @property
     def measures_memory(self):

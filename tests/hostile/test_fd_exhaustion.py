@@ -6,7 +6,7 @@ import socket
 import time
 import unittest
 
-from hostile import WRAPPER, HostileTestCase, cpu_seconds, main, scaled
+from hostile import WRAPPER, HostileTestCase, cpu_seconds, main, open_fds, scaled, wait_until
 
 NOFILE = 64
 
@@ -105,9 +105,12 @@ class FdExhaustion(HostileTestCase):
         self.assertLessEqual(failures, 1 + time.monotonic() - wall_before + 5)
 
         # Descriptors free up: clients are served again, including any that
-        # were waiting.
+        # were waiting. (Until the server has seen the closes, a newcomer
+        # still finds no descriptor, hence the wait on its descriptor count.)
+        in_use = open_fds(server.proc.pid)
         for sock in served[:10] + waiting:
             sock.close()
+        wait_until(lambda: open_fds(server.proc.pid) <= in_use - 10, 10, "the server to close 10 connections")
         fresh = self.connect_many(server, 5)
         for sock in fresh:
             self.assertIn(b'"type":"ok"', answer(sock, timeout=10.0) or b"(nothing)")
