@@ -25,13 +25,14 @@ std::uint64_t NodeBackend::new_op(LocalClient& c, const Request& req) {
     PendingOp& op = ops_[id];
     op.client_id = c.id;
     op.request = req;
-    op.sub_generation = sub_.generation();
     op.started_ms = static_cast<std::int64_t>(uv_now(loop_));
     c.pending_op = id;
     return id;
 }
 
 bool NodeBackend::send_op(std::uint64_t id, std::vector<std::string> command, Parse parse) {
+    // The request's event can only come on the subscription that exists now.
+    if (auto it = ops_.find(id); it != ops_.end()) it->second.sub_generation = sub_.generation();
     return cmd_.command(command, [this, id, parse = std::move(parse)](redisReply* r) {
         if (stopping_) return;
         auto it = ops_.find(id);
