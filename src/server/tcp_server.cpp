@@ -213,7 +213,11 @@ void TcpServer::stop_accepting() {
 
 void TcpServer::drain(std::function<void()> on_empty) {
     on_empty_ = std::move(on_empty);
-    for_each_session([](TcpSession& s) { s.finish(CloseReason::shutdown); });
+    for_each_session([](TcpSession& s) {
+        // Those already waiting for their peer's FIN need not hold up the exit.
+        if (s.lingering_since(INT64_MAX)) s.stop_lingering();
+        else s.finish(CloseReason::shutdown);
+    });
     if (sessions_ == 0 && on_empty_) {
         auto done = std::move(on_empty_);
         on_empty_ = nullptr;
