@@ -120,8 +120,9 @@ class Flood(HostileTestCase):
     # Fails today: a read callback runs every frame that is waiting in the
     # socket (libuv reads until the kernel queue is empty, up to 32 x 64 KiB),
     # which for a flooder of tiny frames is hundreds of thousands of frames
-    # in one loop turn; everyone else waits that long. See docs/SECURITY.md,
-    # "Known gaps".
+    # in one loop turn; everyone else waits that long. It takes a budget of
+    # frames per connection per turn to pass, not just one read per turn.
+    # See docs/SECURITY.md, "Known gaps".
     @unittest.expectedFailure
     def test_one_busy_connection_gets_no_more_than_its_share_of_a_turn(self):
         # Without the rate limit every frame runs: text lines said to a room
