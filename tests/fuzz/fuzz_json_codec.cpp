@@ -148,7 +148,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     auto model = fuzz_model::decode_utf8(frame);
     FUZZ_CHECK(utf8::is_valid(frame) == model.has_value());
-    if (!model) return 0;  // the Client answers bad_json before any decoder sees it
+    if (!model) {
+        // The Client hands JSON frames over unchecked (the parser validates
+        // UTF-8 in the same pass), so invalid UTF-8 anywhere is bad_json.
+        auto decoded = json_codec::decode(frame);
+        const auto* error = std::get_if<Reply>(&decoded);
+        FUZZ_CHECK(error != nullptr && error->failure().code == ErrorCode::bad_json);
+        return 0;
+    }
     FUZZ_CHECK(utf8::length(frame) == model->size());
     std::size_t pos = 0;
     for (char32_t cp : *model) FUZZ_CHECK(utf8::decode_next(frame, pos) == cp);
