@@ -55,7 +55,7 @@ Client::~Client() { dispatcher_.backend().detach(*this, LeaveReason::disconnect)
 void Client::disconnect(LeaveReason reason) { dispatcher_.backend().detach(*this, reason); }
 
 void Client::receive(std::string_view bytes) {
-    if (quitting_) return;
+    if (quitting_ || dispatcher_.draining()) return;  // nothing is answered during a drain
     if (awaiting_) {
         hold(bytes);
         return;
