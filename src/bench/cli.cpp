@@ -44,6 +44,9 @@ struct Raw {
   std::string target = "parley://127.0.0.1:7070";
   std::string rate = "0";
   bool no_progress = false;
+  bool tls = false;
+  std::string ca;
+  bool insecure = false;
   // Per-scenario defaults differ, so each subcommand has its own storage.
   uint32_t chat_connections = 100, chat_size = 64;
   uint32_t echo_connections = 50, echo_size = 16;
@@ -62,6 +65,11 @@ void add_common(CLI::App* sub, Options& opt, Raw& raw, bool timed) {
   sub->add_option("--server-pid", opt.server_pid, "sample this process's CPU and memory beside the bench's own");
   sub->add_option("--label", opt.label, "free text copied into the JSON output");
   sub->add_flag("--no-progress", raw.no_progress, "no live progress line on standard error");
+  sub->add_flag("--tls", raw.tls,
+                "connect with TLS (parley:// targets; point --target at parleyd's --tls-port); the certificate is "
+                "checked against the target host and the system's CAs");
+  sub->add_option("--ca", raw.ca, "with --tls: trust the CA certificate(s) in this PEM file instead of the system's");
+  sub->add_flag("--insecure", raw.insecure, "with --tls: do not verify the server's certificate");
   sub->add_option("--setup-timeout", opt.setup_timeout_s, "seconds allowed for connecting and joining")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -165,6 +173,19 @@ int parse_command_line(int argc, char** argv, Options& opt) {
   if (opt.scenario == Scenario::Connect && opt.target.kind == TargetKind::Line)
     return usage_error("connect needs a parley:// or redis:// target");
   if (opt.scenario == Scenario::Chat && opt.senders == 0) return usage_error("chat needs at least one sender");
+  if (!raw.tls && (!raw.ca.empty() || raw.insecure)) return usage_error("--ca and --insecure only go with --tls");
+  if (raw.tls) {
+    if (opt.scenario == Scenario::Udp) return usage_error("--tls does not apply to udp: UDP echo has no TLS");
+    if (opt.target.kind != TargetKind::Parley)
+      return usage_error(std::string("--tls needs a parley:// target, not ") + target_kind_name(opt.target.kind) +
+                         "://");
+    if (!raw.ca.empty() && raw.insecure) return usage_error("--ca and --insecure exclude each other");
+    try {
+      opt.tls = TlsContext::client(raw.ca, !raw.insecure);
+    } catch (const std::exception& e) {
+      return usage_error(e.what());
+    }
+  }
   opt.progress = !raw.no_progress && isatty(STDERR_FILENO);
   return -1;
 }

@@ -1,8 +1,10 @@
 #pragma once
 // Everything the command line decides, for every scenario.
 #include <cstdint>
+#include <optional>
 #include <string>
 
+#include "parley/tls_channel.hpp"
 #include "target.hpp"
 
 namespace parley::bench {
@@ -21,6 +23,10 @@ struct Options {
   bool progress = false;  // a live line on stderr; on by default on a terminal
   int server_pid = 0;
   std::string label;      // copied into the JSON, for scripts
+
+  // Set with --tls. Made once in the parent, so a bad --ca fails before any
+  // worker starts; the workers inherit it across fork.
+  std::optional<TlsContext> tls;
 
   double duration_s = 5.0;
   double warmup_s = 1.0;

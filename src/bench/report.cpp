@@ -33,6 +33,7 @@ nlohmann::json build_report(const Options& opt, const RunReport& run) {
   j["scenario"] = scenario_name(opt.scenario);
   j["target"] = opt.target.url;
   j["target_kind"] = target_kind_name(opt.target.kind);
+  j["tls"] = opt.tls.has_value();
   if (!opt.label.empty()) j["label"] = opt.label;
 
   const bool connect = opt.scenario == Scenario::Connect;
@@ -105,6 +106,8 @@ nlohmann::json build_report(const Options& opt, const RunReport& run) {
       cfg["connect_window"] = opt.connect_window;
       cfg["spread_sources"] = opt.spread_sources && opt.target.ipv4_loopback();
       j["connections_held"] = r.held;
+      // Dial to connected: the TCP handshake, plus the TLS one with --tls.
+      j["handshake_ms"] = latency_json(r.handshake);
       if (opt.server_pid > 0 && run.server_start.ok && run.server_after_hold.ok) {
         j["server_rss_before_kb"] = run.server_start.rss_kb;
         j["server_rss_held_kb"] = run.server_end.rss_kb;
@@ -125,8 +128,8 @@ nlohmann::json build_report(const Options& opt, const RunReport& run) {
 
 void print_table(const nlohmann::json& j, std::FILE* out) {
   auto num = [&](const char* key) { return j.contains(key) ? j[key].get<double>() : 0.0; };
-  std::fprintf(out, "parley-bench %s -> %s\n", j["scenario"].get<std::string>().c_str(),
-               j["target"].get<std::string>().c_str());
+  std::fprintf(out, "parley-bench %s -> %s%s\n", j["scenario"].get<std::string>().c_str(),
+               j["target"].get<std::string>().c_str(), j.value("tls", false) ? " (TLS)" : "");
   std::fprintf(out, "  %-22s %s\n", "load", j["config"].dump().c_str());
   std::fprintf(out, "  %-22s %.2f s\n", "measured over", num("duration_s"));
   std::fprintf(out, "  %-22s %.0f %s/s (%lu in all)\n", "throughput", num("ops_per_s"),
@@ -135,6 +138,13 @@ void print_table(const nlohmann::json& j, std::FILE* out) {
   std::fprintf(out, "  %-22s p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f  (%lu samples)\n", "latency ms",
                l["p50"].get<double>(), l["p90"].get<double>(), l["p99"].get<double>(), l["p999"].get<double>(),
                l["max"].get<double>(), l["samples"].get<uint64_t>());
+  if (j.contains("handshake_ms")) {
+    const auto& h = j["handshake_ms"];
+    std::fprintf(out, "  %-22s p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f  (%lu samples)\n",
+                 j.value("tls", false) ? "TCP+TLS handshake ms" : "TCP connect ms", h["p50"].get<double>(),
+                 h["p90"].get<double>(), h["p99"].get<double>(), h["p999"].get<double>(), h["max"].get<double>(),
+                 h["samples"].get<uint64_t>());
+  }
   if (j.contains("messages_sent"))
     std::fprintf(out, "  %-22s %lu sent in the window, %lu deliveries missing\n", "messages",
                  j["messages_sent"].get<uint64_t>(), j["deliveries_missing"].get<uint64_t>());

@@ -26,6 +26,7 @@ std::string WorkerResult::to_json_line() const {
   j["window_s"] = window_s;
   j["errors"] = errors;
   j["latency"] = latency.encode();
+  j["handshake"] = handshake.encode();
   return j.dump();
 }
 
@@ -46,7 +47,8 @@ bool WorkerResult::from_json_line(const std::string& line, WorkerResult& out) {
     out.cpu_s = j.at("cpu_s").get<double>();
     out.window_s = j.at("window_s").get<double>();
     out.errors = j.at("errors").get<std::map<std::string, uint64_t>>();
-    return out.latency.decode(j.at("latency").get<std::string>());
+    return out.latency.decode(j.at("latency").get<std::string>()) &&
+           out.handshake.decode(j.at("handshake").get<std::string>());
   } catch (const nlohmann::json::exception&) {
     return false;
   }
@@ -67,6 +69,7 @@ void WorkerResult::merge(const WorkerResult& o) {
   if (o.window_s > window_s) window_s = o.window_s;
   for (const auto& [kind, count] : o.errors) errors[kind] += count;
   latency.merge(o.latency);
+  handshake.merge(o.handshake);
 }
 
 }  // namespace parley::bench

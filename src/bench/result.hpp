@@ -25,6 +25,7 @@ struct WorkerResult {
   double window_s = 0;
   std::map<std::string, uint64_t> errors;
   LatencyHistogram latency;
+  LatencyHistogram handshake;  // connect: from dialling to connected (TCP, and TLS with --tls)
 
   void add_error(const std::string& kind, uint64_t n = 1) { errors[kind] += n; }
   uint64_t error_count() const;

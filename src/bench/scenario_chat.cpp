@@ -86,6 +86,7 @@ class ChatWorker final : public ConnListener, public TimedDriver {
     // One source address has ports enough below this many connections.
     const bool spread = opt_.spread_sources && opt_.target.ipv4_loopback() && opt_.connections > kSpreadAbove;
     if (spread) src = source_address_for(global);
+    if (opt_.tls) conn.use_tls(*opt_.tls, opt_.target.host);
     ++result_.connections;
     const int rc = conn.connect(reinterpret_cast<const sockaddr*>(&opt_.target.addr),
                                 spread ? reinterpret_cast<const sockaddr*>(&src) : nullptr);
@@ -94,7 +95,7 @@ class ChatWorker final : public ConnListener, public TimedDriver {
 
   void on_connected(TcpConn& conn, int status) override {
     if (status != 0) {
-      run_.setup_failed(std::string("connect: ") + uv_strerror(status));
+      run_.setup_failed("connect: " + conn.error_message(status));
       return;
     }
     Client& c = clients_[conn.tag() / 2];
@@ -283,7 +284,7 @@ class ChatWorker final : public ConnListener, public TimedDriver {
   void on_closed(TcpConn& conn, int status) override {
     if (stopping_) return;
     if (!setup_complete_) {
-      run_.setup_failed(std::string("connection closed during setup: ") + (status ? uv_strerror(status) : "by the server"));
+      run_.setup_failed(std::string("connection closed during setup: ") + (status ? conn.error_message(status) : "by the server"));
       return;
     }
     Client& c = clients_[conn.tag() / 2];

@@ -3,6 +3,7 @@
 // held once its join is answered. The parent samples the server's memory
 // before and after, and the workers (several processes, each under its own
 // open-file limit) report when all of theirs are held.
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -62,6 +63,7 @@ class ConnectWorker final : public ConnListener {
     if (next_ >= globals_.size()) return;
     const size_t j = next_++;
     conns_[j] = std::make_unique<TcpConn>(loop_, this, static_cast<uint32_t>(j));
+    if (opt_.tls) conns_[j]->use_tls(*opt_.tls, opt_.target.host);
     conns_[j]->user_ns = now_ns();
     sockaddr_in src{};
     const bool spread = opt_.spread_sources && opt_.target.ipv4_loopback();
@@ -93,11 +95,17 @@ class ConnectWorker final : public ConnListener {
 
   void on_connected(TcpConn& conn, int status) override {
     if (status != 0) {
-      result_.add_error(std::string("connect_") + uv_err_name(status));
+      result_.add_error("connect_" + conn.error_kind(status));
+      // The counts say how many; the first reason (a refused certificate, say) is worth a line.
+      if (!reported_failure_) {
+        reported_failure_ = true;
+        std::fprintf(stderr, "parley-bench: connect failed: %s\n", conn.error_message(status).c_str());
+      }
       state_[conn.tag()] = kFailed;  // settled; its close must not settle it again
       settle();
       return;
     }
+    result_.handshake.record(now_ns() - conn.user_ns);
     state_[conn.tag()] = kConnected;
     wire_->append_member_setup(conn.out(), rooms_[globals_[conn.tag()] % opt_.rooms]);
   }
@@ -165,6 +173,7 @@ class ConnectWorker final : public ConnListener {
   uint64_t last_held_ns_ = 0;
   double cpu_at_go_ = 0;
   bool stopping_ = false;
+  bool reported_failure_ = false;
 };
 
 }  // namespace

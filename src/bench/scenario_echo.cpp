@@ -55,6 +55,7 @@ class EchoWorker final : public ConnListener, public TimedDriver {
     if (next_dial_ >= clients_.size()) return;
     const size_t j = next_dial_++;
     clients_[j].conn = std::make_unique<TcpConn>(loop_, this, static_cast<uint32_t>(j));
+    if (opt_.tls) clients_[j].conn->use_tls(*opt_.tls, opt_.target.host);
     sockaddr_in src{};
     // One source address has ports enough below this many connections.
     const bool spread = opt_.spread_sources && opt_.target.ipv4_loopback() && opt_.connections > kSpreadAbove;
@@ -65,9 +66,9 @@ class EchoWorker final : public ConnListener, public TimedDriver {
     if (rc != 0) run_.setup_failed(std::string("connect: ") + uv_strerror(rc));
   }
 
-  void on_connected(TcpConn&, int status) override {
+  void on_connected(TcpConn& conn, int status) override {
     if (status != 0) {
-      run_.setup_failed(std::string("connect: ") + uv_strerror(status));
+      run_.setup_failed("connect: " + conn.error_message(status));
       return;
     }
     if (++connected_ == clients_.size()) {
@@ -147,7 +148,7 @@ class EchoWorker final : public ConnListener, public TimedDriver {
   void on_closed(TcpConn& conn, int status) override {
     if (stopping_) return;
     if (connected_ < clients_.size()) {
-      run_.setup_failed(std::string("connection closed during setup: ") + (status ? uv_strerror(status) : "by the server"));
+      run_.setup_failed(std::string("connection closed during setup: ") + (status ? conn.error_message(status) : "by the server"));
       return;
     }
     EchoClient& c = clients_[conn.tag()];

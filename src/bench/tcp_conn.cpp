@@ -49,6 +49,10 @@ int TcpConn::connect(const sockaddr* dest, const sockaddr* source) {
   return rc;
 }
 
+void TcpConn::use_tls(const TlsContext& ctx, const std::string& host) {
+  tls_ = std::make_unique<TlsChannel>(ctx, /*is_server=*/false, host);
+}
+
 void TcpConn::on_connect_cb(uv_connect_t* req, int status) {
   auto* self = static_cast<TcpConn*>(req->data);
   if (self->state_ != State::Connecting) return;
@@ -57,10 +61,26 @@ void TcpConn::on_connect_cb(uv_connect_t* req, int status) {
     self->listener_->on_connected(*self, status);
     return;
   }
-  self->state_ = State::Open;
   uv_read_start(reinterpret_cast<uv_stream_t*>(&self->handle_), on_alloc_cb, on_read_cb);
-  self->listener_->on_connected(*self, 0);
+  if (self->tls_) {
+    self->state_ = State::Handshaking;
+    self->tls_->start();
+    if (!self->tls_->error().empty()) {
+      self->fail(kTlsFailed);
+      return;
+    }
+    self->flush();  // the ClientHello
+    return;
+  }
+  self->became_open();
   self->flush();
+}
+
+// Does not flush: inside a TLS read the channel is busy decrypting, and the
+// read callback flushes once it is done.
+void TcpConn::became_open() {
+  state_ = State::Open;
+  listener_->on_connected(*this, 0);
 }
 
 void TcpConn::on_alloc_cb(uv_handle_t*, size_t, uv_buf_t* buf) {
@@ -71,8 +91,13 @@ void TcpConn::on_alloc_cb(uv_handle_t*, size_t, uv_buf_t* buf) {
 void TcpConn::on_read_cb(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
   auto* self = static_cast<TcpConn*>(stream->data);
   if (nread > 0) {
-    self->deliver(std::string_view(buf->base, static_cast<size_t>(nread)));
-    if (self->state_ == State::Open) self->flush();
+    const std::string_view data(buf->base, static_cast<size_t>(nread));
+    if (self->tls_) {
+      self->receive_tls(data);
+    } else {
+      self->deliver(data);
+    }
+    if (self->state_ == State::Open || self->state_ == State::Handshaking) self->flush();
   } else if (nread < 0) {
     self->fail(static_cast<int>(nread));
   }
@@ -90,9 +115,54 @@ void TcpConn::deliver(std::string_view data) {
   if (state_ == State::Open) carry_.erase(0, used);
 }
 
+void TcpConn::receive_tls(std::string_view ciphertext) {
+  const bool ok = tls_->receive(ciphertext, [this](std::string_view plain) {
+    // The last handshake record and the first application data can share a
+    // read: the listener hears "connected" before it sees any of that data.
+    if (state_ == State::Handshaking) became_open();
+    if (state_ == State::Open) deliver(plain);
+  });
+  if (state_ == State::Closing || state_ == State::Closed) return;  // the listener closed it meanwhile
+  if (!ok) {
+    // Best effort: the alert tells the server why the client gave up.
+    const std::string alert = tls_->take_output();
+    if (!alert.empty() && !writing_) {
+      uv_buf_t b = uv_buf_init(const_cast<char*>(alert.data()), static_cast<unsigned>(alert.size()));
+      uv_try_write(reinterpret_cast<uv_stream_t*>(&handle_), &b, 1);
+    }
+    fail(kTlsFailed);
+    return;
+  }
+  if (state_ == State::Handshaking && tls_->handshake_done()) became_open();
+  if (tls_->peer_closed()) fail(UV_EOF);
+}
+
 void TcpConn::flush() {
-  if (writing_ || out_.empty() || state_ != State::Open) return;
-  uv_buf_t b = uv_buf_init(out_.data(), static_cast<unsigned>(out_.size()));
+  if (writing_) return;
+  if (tls_) {
+    if (state_ != State::Open && state_ != State::Handshaking) return;
+    if (!out_.empty()) {
+      if (!tls_->send(out_)) {
+        fail(kTlsFailed);
+        return;
+      }
+      out_.clear();
+    }
+    if (tls_->output_pending() == 0 && tls_out_.empty()) return;
+    if (tls_out_.empty()) {
+      tls_out_ = tls_->take_output();
+    } else {
+      tls_out_ += tls_->take_output();
+    }
+    write_out(tls_out_);
+    return;
+  }
+  if (out_.empty() || state_ != State::Open) return;
+  write_out(out_);
+}
+
+void TcpConn::write_out(std::string& buf) {
+  uv_buf_t b = uv_buf_init(buf.data(), static_cast<unsigned>(buf.size()));
   const int n = uv_try_write(reinterpret_cast<uv_stream_t*>(&handle_), &b, 1);
   size_t written = 0;
   if (n > 0) {
@@ -101,12 +171,12 @@ void TcpConn::flush() {
     fail(n);
     return;
   }
-  if (written == out_.size()) {
-    out_.clear();
+  if (written == buf.size()) {
+    buf.clear();
     return;
   }
-  inflight_.assign(out_, written, std::string::npos);
-  out_.clear();
+  inflight_.assign(buf, written, std::string::npos);
+  buf.clear();
   b = uv_buf_init(inflight_.data(), static_cast<unsigned>(inflight_.size()));
   write_req_.data = this;
   writing_ = true;
@@ -130,8 +200,23 @@ void TcpConn::on_write_cb(uv_write_t* req, int status) {
 
 void TcpConn::fail(int status) {
   if (state_ == State::Closing || state_ == State::Closed) return;
+  // A connection that dies mid-handshake never connected: the listener hears
+  // it where it hears of any other failed connect.
+  const bool handshaking = state_ == State::Handshaking;
   close_status_ = status;
   close();
+  if (handshaking) listener_->on_connected(*this, status);
+}
+
+std::string TcpConn::error_kind(int status) const {
+  if (status == kTlsFailed && tls_) return tls_->handshake_done() ? "tls" : "tls_handshake";
+  return uv_err_name(status);
+}
+
+std::string TcpConn::error_message(int status) const {
+  if (status == kTlsFailed && tls_ && !tls_->error().empty()) return tls_->error();
+  if (status == UV_EOF && tls_ && !tls_->handshake_done()) return "closed by the server during the TLS handshake";
+  return uv_strerror(status);
 }
 
 void TcpConn::close() {
@@ -139,6 +224,15 @@ void TcpConn::close() {
   if (state_ == State::Idle) {
     state_ = State::Closed;
     return;
+  }
+  if (tls_ && state_ == State::Open && close_status_ == 0 && !writing_) {
+    // An orderly close says so (close_notify); best effort, as with TCP's FIN.
+    tls_->close();
+    std::string notify = tls_out_ + tls_->take_output();
+    if (!notify.empty()) {
+      uv_buf_t b = uv_buf_init(notify.data(), static_cast<unsigned>(notify.size()));
+      uv_try_write(reinterpret_cast<uv_stream_t*>(&handle_), &b, 1);
+    }
   }
   state_ = State::Closing;
   carry_.clear();

@@ -71,6 +71,8 @@ def main():
             echo = run_bench("echo", "--target", f"parley://{tcp}", "--connections", "4",
                              "--pipeline", "4", "--duration", "0.5", "--warmup", "0")
             check(echo, "echo")
+            if echo.get("tls") is not False:
+                sys.exit(f"echo without --tls: report does not say tls false: {echo}")
             datagrams = run_bench("udp", "--target", f"parley://{udp}", "--window", "8",
                                   "--duration", "0.3", "--warmup", "0")
             check(datagrams, "udp")
