@@ -65,11 +65,17 @@ void add_common(CLI::App* sub, Options& opt, Raw& raw, bool timed) {
   sub->add_option("--server-pid", opt.server_pid, "sample this process's CPU and memory beside the bench's own");
   sub->add_option("--label", opt.label, "free text copied into the JSON output");
   sub->add_flag("--no-progress", raw.no_progress, "no live progress line on standard error");
+  // udp takes the flags too (hidden), so that it can refuse them in one plain line.
+  const bool udp = sub->get_name() == "udp";
   sub->add_flag("--tls", raw.tls,
                 "connect with TLS (parley:// targets; point --target at parleyd's --tls-port); the certificate is "
-                "checked against the target host and the system's CAs");
-  sub->add_option("--ca", raw.ca, "with --tls: trust the CA certificate(s) in this PEM file instead of the system's");
-  sub->add_flag("--insecure", raw.insecure, "with --tls: do not verify the server's certificate");
+                "checked against the target host and the system's CAs")
+      ->group(udp ? "" : "Options");
+  sub->add_option("--ca", raw.ca, "with --tls: trust the CA certificate(s) in this PEM file instead of the system's")
+      ->type_name("FILE")
+      ->group(udp ? "" : "Options");
+  sub->add_flag("--insecure", raw.insecure, "with --tls: do not verify the server's certificate")
+      ->group(udp ? "" : "Options");
   sub->add_option("--setup-timeout", opt.setup_timeout_s, "seconds allowed for connecting and joining")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
