@@ -57,7 +57,7 @@ void ChatSession::start() { connect(); }
 
 std::string ChatSession::server() const {
     if (conn_ && conn_->is_open()) return conn_->peer();
-    return format_endpoint(config_.conn.host, config_.conn.port);
+    return format_endpoint(config_.conn.host, config_.conn.effective_port());
 }
 
 bool ChatSession::is_own(const std::string& nick) const { return ascii_iequal(nick, nick_); }
@@ -66,7 +66,7 @@ void ChatSession::connect() {
     state_ = State::Connecting;
     ++generation_;
     conn_ = JsonConnection::create(*this, config_.make_transport);
-    conn_->open(config_.conn.host, config_.conn.port, config_.conn.timeout_s);
+    conn_->open(config_.conn.host, config_.conn.effective_port(), config_.conn.timeout_s);
 }
 
 void ChatSession::schedule_reconnect(const std::string& why) {
@@ -87,7 +87,7 @@ void ChatSession::on_open() {
 void ChatSession::on_open_failed(const std::string& reason) {
     conn_.reset();
     if (state_ == State::Closing) return finish_closing();
-    std::string where = format_endpoint(config_.conn.host, config_.conn.port);
+    std::string where = format_endpoint(config_.conn.host, config_.conn.effective_port());
     if (!ever_open_) {
         state_ = State::Closed;
         observer_.session_unreachable("cannot reach server at " + where + ": " + reason);

@@ -22,14 +22,21 @@ constexpr const char* kFooter =
 void add_connection_flags(CLI::App& app, ConnectionOptions& conn) {
     auto* group = app.add_option_group("Connection");
     group->add_option("--host", conn.host, "server host name or address (default 127.0.0.1)");
-    group->add_option("--port", conn.port, "server TCP port (default 7070)")
+    group->add_option("--port", conn.port, "server TCP port (default 7070, 7443 with --tls)")
         ->check(CLI::Range(1, 65535));
-    group->add_option("--udp-port", conn.udp_port, "server UDP echo port (default: --port)")
+    group->add_option("--udp-port", conn.udp_port,
+                      "server UDP echo port (default: --port; 7070 with --tls)")
         ->check(CLI::Range(1, 65535));
     group->add_option("--nick", conn.nick, "nick to use (default: the server's guestN)");
     group->add_option("--timeout", conn.timeout_s,
                       "seconds to wait for the server to connect or answer (default 10)")
         ->check(CLI::PositiveNumber);
+    group->add_flag("--tls", conn.tls, "connect with TLS, verifying the server's certificate");
+    group->add_option("--ca", conn.ca_file,
+                      "with --tls: trust the CA certificates in FILE (default: the system's)")
+        ->check(CLI::ExistingFile);
+    group->add_flag("--insecure", conn.insecure,
+                    "with --tls: do not check the certificate (encrypted, but not authenticated)");
 }
 
 std::string join_words(const std::vector<std::string>& words) {
@@ -127,6 +134,16 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv,
     opt.colour = colour == "always" ? ColourChoice::Always
                : colour == "never"  ? ColourChoice::Never
                                     : ColourChoice::Auto;
+    if ((!opt.conn.ca_file.empty() || opt.conn.insecure) && !opt.conn.tls) {
+        result.err = "parley: --ca and --insecure go with --tls\n";
+        result.exit_status = kExitUsage;
+        return result;
+    }
+    if (!opt.conn.ca_file.empty() && opt.conn.insecure) {
+        result.err = "parley: --ca and --insecure exclude each other\n";
+        result.exit_status = kExitUsage;
+        return result;
+    }
     if (opt.mode == Mode::Send && opt.rooms.size() != 1) {
         result.err = "parley: send takes exactly one --room\n";
         result.exit_status = kExitUsage;

@@ -7,16 +7,28 @@
 
 namespace parley::client {
 
-// Where to reach the server. A TLS transport will add its settings here
-// (--tls, --ca, --insecure) without touching the commands.
+inline constexpr std::uint16_t kDefaultPort = 7070;
+inline constexpr std::uint16_t kDefaultTlsPort = 7443;
+
+// Where to reach the server and how.
 struct ConnectionOptions {
     std::string host = "127.0.0.1";
-    std::uint16_t port = 7070;
-    std::optional<std::uint16_t> udp_port;  // unset: same as port
+    std::optional<std::uint16_t> port;      // unset: 7070, or 7443 with --tls
+    std::optional<std::uint16_t> udp_port;  // unset: the TCP port, or 7070 with --tls
     std::string nick;                       // empty: keep the server's guestN
     double timeout_s = 10.0;                // connecting and waiting for a reply
+    bool tls = false;
+    std::string ca_file;                    // empty: the system's trusted CAs
+    bool insecure = false;                  // TLS without checking the certificate
 
-    std::uint16_t effective_udp_port() const { return udp_port.value_or(port); }
+    std::uint16_t effective_port() const {
+        return port.value_or(tls ? kDefaultTlsPort : kDefaultPort);
+    }
+    // UDP echo is never encrypted, so with --tls it stays on the server's
+    // plain default port rather than following the TLS port.
+    std::uint16_t effective_udp_port() const {
+        return udp_port.value_or(tls ? kDefaultPort : effective_port());
+    }
 };
 
 enum class Mode { Interactive, Send, Listen, Echo, UdpEcho, Stats, Shutdown };

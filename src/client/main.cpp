@@ -5,12 +5,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
 
 #include <langinfo.h>
 #include <uv.h>
 
 #include "client_options.h"
 #include "commands.h"
+#include "exit_status.h"
 #include "interactive.h"
 
 namespace {
@@ -61,7 +63,14 @@ int main(int argc, char** argv) {
 
     uv_loop_t loop;
     uv_loop_init(&loop);
-    int status = dispatch(&loop, *parsed.options);
+    int status;
+    try {
+        status = dispatch(&loop, *parsed.options);
+    } catch (const std::runtime_error& e) {
+        // Only start-up throws: a CA file that cannot be read, say.
+        std::fprintf(stderr, "parley: %s\n", e.what());
+        status = parley::client::kExitUsage;
+    }
     // Handles closed by destructors finish closing here.
     uv_run(&loop, UV_RUN_DEFAULT);
     uv_loop_close(&loop);

@@ -15,7 +15,7 @@ OneShot::~OneShot() = default;
 int OneShot::run(Script script) {
     script_ = std::move(script);
     conn_ = JsonConnection::create(*this, transport_factory(loop_, conn_options_));
-    conn_->open(conn_options_.host, conn_options_.port, conn_options_.timeout_s);
+    conn_->open(conn_options_.host, conn_options_.effective_port(), conn_options_.timeout_s);
     deadline_.start(static_cast<std::uint64_t>(conn_options_.timeout_s * 1000), [this] {
         char buf[96];
         std::snprintf(buf, sizeof buf, "no answer from the server within %g s", conn_options_.timeout_s);
@@ -72,7 +72,7 @@ void OneShot::on_open() { script_(*this); }
 
 void OneShot::on_open_failed(const std::string& reason) {
     fail(kExitUnreachable, "cannot reach server at " +
-                               format_endpoint(conn_options_.host, conn_options_.port) + ": " + reason);
+                               format_endpoint(conn_options_.host, conn_options_.effective_port()) + ": " + reason);
 }
 
 void OneShot::on_unsolicited(const Json& frame) {

@@ -207,8 +207,4 @@ std::unique_ptr<Transport> make_tcp_transport(uv_loop_t* loop, TransportHandler&
     return std::make_unique<TcpTransport>(loop, handler);
 }
 
-TransportFactory transport_factory(uv_loop_t* loop, const ConnectionOptions&) {
-    return [loop](TransportHandler& h) { return make_tcp_transport(loop, h); };
-}
-
 }  // namespace parley::client

@@ -10,8 +10,9 @@
 
 namespace parley::client {
 
-// What a byte stream to the server tells its user. Plain TCP today; a TLS
-// transport implements the same two interfaces and nothing above changes.
+// What a byte stream to the server tells its user. TLS is a transport that
+// sits on a TCP one and implements the same two interfaces, so nothing above
+// knows which it has.
 class TransportHandler {
 public:
     virtual ~TransportHandler() = default;
@@ -41,12 +42,19 @@ public:
 std::unique_ptr<Transport> make_tcp_transport(uv_loop_t* loop, TransportHandler& handler);
 
 struct ConnectionOptions;
+struct TlsSettings;
+
+// TLS over a TCP transport: connected only once the handshake is done (and
+// the certificate checked); a failed handshake is a failed connect.
+std::unique_ptr<Transport> make_tls_transport(uv_loop_t* loop, TransportHandler& handler,
+                                              std::shared_ptr<const TlsSettings> tls);
 
 // Makes the transport for one connection attempt.
 using TransportFactory = std::function<std::unique_ptr<Transport>(TransportHandler&)>;
 
-// The one place that picks a transport from the connection options: today
-// always TCP; --tls will choose a TLS transport here.
+// The one place that picks a transport from the connection options. With
+// --tls it loads the CA file first and throws std::runtime_error, naming the
+// file, when that fails: a start-up error, not a connection one.
 TransportFactory transport_factory(uv_loop_t* loop, const ConnectionOptions& options);
 
 }  // namespace parley::client

@@ -20,7 +20,7 @@ TEST_CASE("no command: interactive with defaults") {
     REQUIRE(r.options);
     CHECK(r.options->mode == Mode::Interactive);
     CHECK(r.options->conn.host == "127.0.0.1");
-    CHECK(r.options->conn.port == 7070);
+    CHECK(r.options->conn.effective_port() == 7070);
     CHECK(r.options->conn.effective_udp_port() == 7070);
 }
 
@@ -40,7 +40,7 @@ TEST_CASE("connection flags work before and after the command") {
         auto r = parse(args);
         REQUIRE(r.options);
         CHECK(r.options->mode == Mode::Listen);
-        CHECK(r.options->conn.port == 7071);
+        CHECK(r.options->conn.effective_port() == 7071);
         CHECK(r.options->rooms == std::vector<std::string>{"r"});
     }
     auto r = parse({"--host", "::1", "udp-echo", "hi", "--udp-port", "9000", "--count", "2"});
@@ -49,6 +49,31 @@ TEST_CASE("connection flags work before and after the command") {
     CHECK(r.options->conn.effective_udp_port() == 9000);
     CHECK(r.options->count == 2);
     CHECK(r.options->text == "hi");
+}
+
+TEST_CASE("--tls moves the default TCP port to 7443 and leaves UDP on 7070") {
+    auto r = parse({"--tls", "stats"});
+    REQUIRE(r.options);
+    CHECK(r.options->conn.tls);
+    CHECK(r.options->conn.effective_port() == 7443);
+    CHECK(r.options->conn.effective_udp_port() == 7070);
+
+    r = parse({"stats", "--tls", "--port", "9443", "--insecure"});
+    REQUIRE(r.options);
+    CHECK(r.options->conn.insecure);
+    CHECK(r.options->conn.effective_port() == 9443);
+    CHECK(r.options->conn.effective_udp_port() == 7070);
+
+    r = parse({"--tls", "--port", "9443", "--udp-port", "9000"});
+    REQUIRE(r.options);
+    CHECK(r.options->conn.effective_udp_port() == 9000);
+}
+
+TEST_CASE("--ca and --insecure need --tls and exclude each other") {
+    CHECK(parse({"--insecure", "stats"}).exit_status == 2);
+    CHECK(parse({"stats", "--tls", "--insecure", "--ca", "/"}).exit_status == 2);
+    auto r = parse({"--insecure", "stats"});
+    CHECK(r.err == "parley: --ca and --insecure go with --tls\n");
 }
 
 TEST_CASE("send joins the words of its text") {

@@ -86,6 +86,17 @@ def run_parleyd(*args, env=None, timeout=10.0):
                           text=True, errors="replace")
 
 
+def make_cert(directory, name="server"):
+    """A fresh self-signed certificate and key for localhost and 127.0.0.1,
+    valid for a day; returns (cert_path, key_path)."""
+    cert = os.path.join(directory, f"{name}-cert.pem")
+    key = os.path.join(directory, f"{name}-key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                    "-keyout", key, "-out", cert], check=True, capture_output=True, timeout=60)
+    return cert, key
+
+
 class Server:
     """A parleyd process on kernel-chosen ports; a context manager."""
 

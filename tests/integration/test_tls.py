@@ -7,16 +7,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import Client, Server, parse_address, run_parleyd, scaled
-
-
-def make_cert(directory, name="server"):
-    cert = os.path.join(directory, f"{name}-cert.pem")
-    key = os.path.join(directory, f"{name}-key.pem")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                    "-keyout", key, "-out", cert], check=True, capture_output=True, timeout=60)
-    return cert, key
+from harness import Client, Server, make_cert, parse_address, run_parleyd, scaled
 
 
 class TlsServerCase(unittest.TestCase):
