@@ -37,6 +37,12 @@ public:
     void complete(Reply reply);
     // For backends that name a new connection later (ChatBackend::attach).
     void resume();
+    // After Transport::input_yielded(): run the input held since.
+    void continue_input();
+
+    // Frames one connection may run before the others get a turn: a client
+    // pipelining thousands of requests in one read must not stall the loop.
+    static constexpr int kFramesPerTurn = 512;
 
     Mode mode() const { return mode_; }
     bool quitting() const { return quitting_; }
@@ -45,6 +51,9 @@ public:
 
 private:
     bool handle_frame(std::string_view frame);
+    // After each frame: false when input must stop for a while (yield).
+    bool keep_running();
+    void run_held();
     // Sends the reply and acts on it (quit, shutdown); false stops input.
     bool finish_request(const Reply& reply);
     void send_reply(const Reply& reply);
@@ -58,7 +67,10 @@ private:
     Mode mode_ = Mode::json;
     bool quitting_ = false;
     bool awaiting_ = false;
-    bool paused_ = false;
+    bool yielded_ = false;   // waiting for continue_input()
+    bool paused_ = false;    // the transport stopped reading for us
+    bool history_since_ = false;  // the history request being answered had `since`
+    int frames_left_ = kFramesPerTurn;
 };
 
 }  // namespace parley

@@ -21,5 +21,7 @@ std::string encode(const Reply& reply);
 std::string encode(const Event& event);
 // The same, appended to `out`.
 void encode_into(const Reply& reply, std::string& out);
+// Bytes one message adds to a history reply (its object and a comma).
+std::size_t history_entry_size(const std::string& room, const StoredMessage& message);
 
 }  // namespace parley::json_codec

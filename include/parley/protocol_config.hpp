@@ -15,6 +15,7 @@ struct ProtocolConfig {
     double burst = 400;                // --burst
     std::string admin_token;           // empty: shutdown is forbidden to all
     bool log_messages = false;         // --log-messages
+    std::size_t max_reply = 4 << 20;   // history replies are cut to fit (half --max-output)
     RegistryLimits registry;           // --max-rooms-per-client, --history
 };
 

@@ -19,6 +19,8 @@ std::string encode(const Reply& reply);
 std::string encode(const Event& event);
 // The same, appended to `out`.
 void encode_into(const Reply& reply, std::string& out);
+// Bytes one message adds to a history reply (its line).
+std::size_t history_entry_size(const std::string& room, const StoredMessage& message);
 
 // User-supplied text made safe for a terminal, and reversible: C0, DEL, C1,
 // U+2028/U+2029 become \xHH or \uHHHH and a backslash becomes \\.

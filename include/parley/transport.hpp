@@ -25,6 +25,14 @@ public:
     // until resume_reading(), so the pile stays bounded.
     virtual void pause_reading() {}
     virtual void resume_reading() {}
+    // So much of this connection's output waits unsent that running more of
+    // its requests would only pile up more: the client stops until it drains.
+    virtual bool output_backlogged() const { return false; }
+    // The client stopped running frames (its turn's budget is spent, or its
+    // output is backlogged). Returns true if the transport will call
+    // Client::continue_input() on a later loop turn (once the output drained,
+    // if that was why); false means carry on now.
+    virtual bool input_yielded() { return false; }
 };
 
 }  // namespace parley

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "parley/dispatcher.hpp"
+#include "parley/history_fit.hpp"
 #include "parley/json_codec.hpp"
 #include "parley/text_codec.hpp"
 #include "parley/utf8.hpp"
@@ -56,19 +57,33 @@ void Client::disconnect(LeaveReason reason) { dispatcher_.backend().detach(*this
 
 void Client::receive(std::string_view bytes) {
     if (quitting_ || dispatcher_.draining()) return;  // nothing is answered during a drain
-    if (awaiting_) {
+    if (awaiting_ || yielded_) {
         hold(bytes);
         return;
     }
     std::size_t used = framer_.feed(
-        bytes, [this](std::string_view frame) { return handle_frame(frame); },
+        bytes, [this](std::string_view frame) { return handle_frame(frame) && keep_running(); },
         [this] {
             transport_.limit_hit(ErrorCode::frame_too_large);
             send_reply(failure_reply(ErrorCode::frame_too_large,
                                      "frames are at most " + std::to_string(framer_.max_frame()) + " bytes"));
         });
-    // Stopped for an answer that comes later: keep the rest for then.
-    if (awaiting_ && used < bytes.size()) hold(bytes.substr(used));
+    // Stopped for an answer that comes later, or to let others run: keep
+    // the rest for then.
+    if ((awaiting_ || yielded_) && used < bytes.size()) hold(bytes.substr(used));
+}
+
+bool Client::keep_running() {
+    if (--frames_left_ > 0 && !transport_.output_backlogged()) return true;
+    frames_left_ = kFramesPerTurn;
+    yielded_ = transport_.input_yielded();
+    return !yielded_;
+}
+
+void Client::continue_input() {
+    if (!yielded_) return;
+    yielded_ = false;
+    if (!awaiting_) run_held();
 }
 
 void Client::hold(std::string_view bytes) {
@@ -82,6 +97,10 @@ void Client::hold(std::string_view bytes) {
 
 void Client::resume() {
     awaiting_ = false;
+    if (!yielded_) run_held();
+}
+
+void Client::run_held() {
     std::string pending;
     pending.swap(held_);
     if (paused_) {
@@ -121,6 +140,7 @@ bool Client::handle_frame(std::string_view frame) {
     auto* req = std::get_if<Request>(&decoded);
     if (req == nullptr) return finish_request(std::get<Reply>(decoded));
     if (req->type == RequestType::quit) quitting_ = true;
+    if (req->type == RequestType::history) history_since_ = req->since.has_value();
     auto reply = dispatcher_.execute(*this, *req);
     if (!reply) {
         awaiting_ = true;
@@ -146,6 +166,13 @@ void Client::send_reply(const Reply& reply) {
     scratch.clear();
     if (mode_ == Mode::json) json_codec::encode_into(reply, scratch);
     else text_codec::encode_into(reply, scratch);
+    if (scratch.size() > dispatcher_.config().max_reply && reply.ok() &&
+        std::holds_alternative<ok::History>(std::get<OkPayload>(reply.outcome))) {
+        Reply smaller = reply;
+        auto& history = std::get<ok::History>(std::get<OkPayload>(smaller.outcome));
+        if (fit_history(history, mode_, history_since_, dispatcher_.config().max_reply) > 0)
+            return send_reply(smaller);
+    }
     if (scratch.empty()) return;
     dispatcher_.counters().frames_out +=
         mode_ == Mode::json ? 1 : static_cast<std::uint64_t>(std::count(scratch.begin(), scratch.end(), '\n'));

@@ -345,4 +345,8 @@ std::string encode(const Event& event) {
     return std::move(w).finish();
 }
 
+std::size_t history_entry_size(const std::string& room, const StoredMessage& message) {
+    return message_object(room, message).size() + 1;
+}
+
 }  // namespace parley::json_codec

@@ -335,4 +335,10 @@ std::string_view help_text() {
            "any other line is said to your current room (//x says /x)";
 }
 
+std::size_t history_entry_size(const std::string& room, const StoredMessage& message) {
+    std::string line;
+    append_message_line(line, room, message.from, message.text);
+    return line.size();
+}
+
 }  // namespace parley::text_codec

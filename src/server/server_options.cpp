@@ -93,6 +93,9 @@ std::optional<int> parse_options(int argc, char** argv, ServerOptions& o) {
     }
     p.registry.max_rooms_per_client = max_rooms;
     p.registry.history = history;
+    // Half the output limit for one reply leaves room for the events that
+    // arrive while it is read, so a reply alone never gets its asker cut off.
+    p.max_reply = o.max_output / 2;
     if (max_clients_opt->count() > 0) o.max_clients = max_clients;
     if (token_opt->count() > 0) {
         p.admin_token = admin_token;  // the flag beats the environment

@@ -30,6 +30,7 @@ TcpServer::TcpServer(uv_loop_t* loop, Dispatcher& dispatcher, spdlog::logger& lo
     check_.data = this;
     uv_check_start(&check_, on_check);
     uv_idle_init(loop_, &idle_);
+    idle_.data = this;
     uv_timer_init(loop_, &sweep_);
     sweep_.data = this;
     uv_timer_start(&sweep_, on_sweep, kSweepIntervalMs, kSweepIntervalMs);
@@ -139,8 +140,25 @@ void TcpServer::reject_full(Listener& from) {
 void TcpServer::mark_dirty(TcpSession* s) {
     if (s->dirty) return;
     s->dirty = true;
-    if (dirty_.empty()) uv_idle_start(&idle_, [](uv_idle_t*) {});
+    uv_idle_start(&idle_, [](uv_idle_t* h) { static_cast<TcpServer*>(h->data)->run_deferred(); });
     dirty_.push_back(s);
+}
+
+void TcpServer::defer_input(TcpSession* s) {
+    if (s->input_deferred) return;
+    s->input_deferred = true;
+    uv_idle_start(&idle_, [](uv_idle_t* h) { static_cast<TcpServer*>(h->data)->run_deferred(); });
+    deferred_.push_back(s);
+}
+
+void TcpServer::run_deferred() {
+    // Sessions deferred again while this batch runs wait for the next turn.
+    std::vector<TcpSession*> batch;
+    batch.swap(deferred_);
+    for (TcpSession* s : batch) {
+        s->input_deferred = false;
+        s->continue_input();
+    }
 }
 
 void TcpServer::on_check(uv_check_t* h) { static_cast<TcpServer*>(h->data)->flush_dirty(); }
@@ -157,11 +175,12 @@ void TcpServer::flush_dirty() {
         }
         batch.clear();
     }
-    uv_idle_stop(&idle_);
+    if (deferred_.empty()) uv_idle_stop(&idle_);
 }
 
 void TcpServer::unlink(TcpSession* s) {
     if (s->dirty) std::erase(dirty_, s);
+    if (s->input_deferred) std::erase(deferred_, s);
     if (s->was_lingering()) --lingering_;
     if (s->prev) s->prev->next = s->next;
     else head_ = s->next;

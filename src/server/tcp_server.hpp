@@ -50,6 +50,9 @@ public:
     spdlog::logger& log() { return log_; }
     const TcpLimits& limits() const { return limits_; }
     void mark_dirty(TcpSession* s);
+    // The session's client yielded: continue its input at the next turn,
+    // after every other connection had its chance.
+    void defer_input(TcpSession* s);
     // A session that said goodbye and only waits for the peer's FIN no longer
     // takes a --max-clients slot.
     void started_lingering() { ++lingering_; }
@@ -69,6 +72,7 @@ private:
     void accept_one(Listener& from);
     void reject_full(Listener& from);
     void flush_dirty();
+    void run_deferred();
     void sweep_idle();
     template <class F> void for_each_session(F&& f);
 
@@ -78,13 +82,14 @@ private:
     TcpLimits limits_;
     std::vector<Listener*> listeners_;
     uv_check_t check_{};
-    uv_idle_t idle_{};  // keeps poll from blocking while output waits
+    uv_idle_t idle_{};  // runs deferred input; keeps poll from blocking while work waits
     uv_timer_t sweep_{};
     bool handles_open_ = false;
     TcpSession* head_ = nullptr;
     std::size_t sessions_ = 0;
     std::size_t lingering_ = 0;
     std::vector<TcpSession*> dirty_;
+    std::vector<TcpSession*> deferred_;
     std::function<void()> on_empty_;
     std::uint64_t last_accept_error_log_ms_ = 0;
 };

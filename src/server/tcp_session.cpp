@@ -121,6 +121,21 @@ void TcpSession::resume_reading() {
     if (state_ == State::open) uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read);
 }
 
+// A quarter of --max-output: a client's own requests stop while this much of
+// its output waits, so its replies (at most half the limit each) never push
+// it over; only events it did not ask for can.
+bool TcpSession::output_backlogged() const { return unsent_bytes() > server_.limits().max_output / 4; }
+
+bool TcpSession::input_yielded() {
+    if (output_backlogged()) resume_when_drained_ = true;
+    else server_.defer_input(this);
+    return true;
+}
+
+void TcpSession::continue_input() {
+    if (state_ == State::open) client_.continue_input();
+}
+
 void TcpSession::limit_hit(ErrorCode code) {
     // Once per connection and limit: a flooder must not flood the log too.
     auto bit = static_cast<std::uint8_t>(1u << (code == ErrorCode::rate_limited ? 0 : 1));
@@ -212,6 +227,10 @@ void TcpSession::write_wire() {
             delete req;
             begin_close(reason_);
         }
+    }
+    if (resume_when_drained_ && state_ == State::open && !output_backlogged()) {
+        resume_when_drained_ = false;
+        server_.defer_input(this);
     }
 }
 

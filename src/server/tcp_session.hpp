@@ -41,6 +41,10 @@ public:
     void limit_hit(ErrorCode code) override;
     void pause_reading() override;
     void resume_reading() override;
+    bool output_backlogged() const override;
+    bool input_yielded() override;
+    // The server's next turn after input_yielded(): run what the client held.
+    void continue_input();
 
     // Writes what is queued (called once per loop turn by the server).
     void flush();
@@ -65,6 +69,7 @@ public:
     TcpSession* prev = nullptr;
     TcpSession* next = nullptr;
     bool dirty = false;
+    bool input_deferred = false;  // on the server's list for continue_input()
 
 private:
     // open -> flushing (output drains, then FIN) -> lingering (input is read
@@ -111,6 +116,7 @@ private:
     bool shutdown_sent_ = false;
     bool lingered_ = false;
     bool over_limit_ = false;     // queued past --max-output
+    bool resume_when_drained_ = false;  // the client yielded to its own backlog
     std::uint8_t limits_logged_ = 0;  // bit per ErrorCode: log each limit once per connection
 };
 

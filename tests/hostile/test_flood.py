@@ -4,7 +4,6 @@ not get more than its share of a loop turn (fairness)."""
 import socket
 import threading
 import time
-import unittest
 
 from hostile import MAX_BOUND_MS, HostileTestCase, lower_priority, main, peak_rss_mib, scaled
 
@@ -117,13 +116,9 @@ class Flood(HostileTestCase):
                 self.assertChatHealthy(result, p50_ms=100, p99_ms=MAX_BOUND_MS)
                 self.assertIn(b"rate_limited", bytes(flooder.received))
 
-    # Fails today: a read callback runs every frame that is waiting in the
-    # socket (libuv reads until the kernel queue is empty, up to 32 x 64 KiB),
-    # which for a flooder of tiny frames is hundreds of thousands of frames
-    # in one loop turn; everyone else waits that long. It takes a budget of
-    # frames per connection per turn to pass, not just one read per turn.
-    # See docs/SECURITY.md, "Known gaps".
-    @unittest.expectedFailure
+    # A read callback may bring hundreds of thousands of tiny frames (libuv
+    # reads until the kernel queue is empty, up to 32 x 64 KiB); a connection
+    # runs at most Client::kFramesPerTurn of them before the others get a turn.
     def test_one_busy_connection_gets_no_more_than_its_share_of_a_turn(self):
         # Without the rate limit every frame runs: text lines said to a room
         # of one, which cost the server work but send nothing back.
@@ -134,21 +129,26 @@ class Flood(HostileTestCase):
         flooder.run(SECONDS)
         self.assertChatHealthy(probe.finish())
 
-    def test_flooder_that_never_reads_is_cut_off_with_bounded_memory(self):
+    def test_flooder_that_never_reads_is_held_back_with_bounded_memory(self):
+        # Its own replies are what back up, so the server stops running its
+        # requests (and then stops reading it) until it reads: TCP flow
+        # control pushes back on the sender instead of the server queuing.
+        # Readers that fall behind on events they did not ask for are cut
+        # off instead: test_slow_readers.
         server = self.start_server("--max-output", 1 << 20)
         before = peak_rss_mib(server.proc.pid)
         probe = self.start_probe(SECONDS, server=server)
-        # Large echoes: every frame the bucket lets through queues 30 KB, so
-        # the limit is reached within the burst however fast the loop reads.
+        # Large echoes: every frame the bucket lets through queues 30 KB.
         flooder = Flooder(server, b'{"type":"echo","text":"' + b"e" * 30000 + b'"}\n', read=False)
         self.addCleanup(flooder.close)
         flooder.run(SECONDS)
         self.assertChatHealthy(probe.finish())
-        self.assertEqual(flooder.ended_by, "reset", "a flooder that never reads is cut off")
-        self.assertIn("slow consumer", server.stderr_text())
+        self.assertIsNone(flooder.ended_by, "held back, not cut off")
+        # What the kernel buffers on both sides takes (a few MB on loopback)
+        # plus what the server holds; a server that kept reading would take
+        # gigabytes in the same time.
+        self.assertLess(flooder.sent, 48 << 20, "the server kept reading a client it cannot answer")
         if self.measures_memory:
-            # One megabyte of queued output is the limit; what one loop turn
-            # can add before the cut-off is bounded by the reads of that turn.
             self.assertLess(peak_rss_mib(server.proc.pid) - before, 64)
         self.assertServerAnswers(server)
 

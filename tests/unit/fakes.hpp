@@ -40,6 +40,9 @@ public:
     std::vector<ErrorCode> limits_hit;
     int pauses = 0;
     int resumes = 0;
+    bool backlogged = false;    // what output_backlogged() answers
+    bool takes_yields = false;  // input_yielded(): will the test call continue_input()?
+    int yields = 0;
 
     void send(SharedFrame frame) override { sent.push_back(std::move(frame)); }
     void send_copy(std::string_view bytes) override {
@@ -52,6 +55,11 @@ public:
     void limit_hit(ErrorCode code) override { limits_hit.push_back(code); }
     void pause_reading() override { ++pauses; }
     void resume_reading() override { ++resumes; }
+    bool output_backlogged() const override { return backlogged; }
+    bool input_yielded() override {
+        ++yields;
+        return takes_yields;
+    }
 
     // Every line sent, without its LF; a text history reply is one frame of
     // several lines.
