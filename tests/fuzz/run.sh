@@ -6,6 +6,7 @@
 #
 #   FUZZ_SECONDS   seconds per target (default 60; 0 = only seeds and regressions)
 #   FUZZ_TARGETS   which targets (default: all four)
+#   FUZZ_JOBS      targets fuzzed at once (default: the number of CPUs)
 #   FUZZ_BUILD_DIR where objects, binaries, the growing corpus and crash
 #                  artifacts go (default: build-fuzz at the top of the tree)
 #   CXX_FUZZ       the compiler (default clang++)
@@ -71,7 +72,31 @@ if [ ${#stale[@]} -gt 0 ]; then
 fi
 echo "$headers_sum" >"$out/obj/headers.sha1"
 
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+opts_for() {
+  printf '%s\n' -timeout=10 -rss_limit_mb=2048 -max_len=4096 -dict="$here/parley.dict" \
+    -artifact_prefix="$out/artifacts/$1-" -print_final_stats=0
+}
+
+# Each target fuzzes for the full time on its own core, so running them side
+# by side shortens the wall-clock time without shortening any target's run.
+fuzz_one() {
+  local t=$1 bin="$out/fuzz_$1" opts
+  mapfile -t opts < <(opts_for "$t")
+  mkdir -p "$out/corpus/$t"  # the corpus grows in the build dir; the repo's seeds are read-only
+  if "$bin" "${opts[@]}" -max_total_time="$seconds" "$out/corpus/$t" "$here/corpus/$t" >"$out/$t.log" 2>&1; then
+    grep -E '^Done|#[0-9]+ *DONE' "$out/$t.log" | tail -n 1 | sed "s/^/fuzz: $t: /" >&2 || true
+  else
+    echo "fuzz: $t FAILED; log: $out/$t.log; inputs: $out/artifacts/$t-*" >&2
+    tail -n 60 "$out/$t.log" >&2
+    return 1
+  fi
+}
+
 status=0
+to_fuzz=()
 for t in "${targets[@]}"; do
   src="$here/fuzz_$t.cpp"
   bin="$out/fuzz_$t"
@@ -81,11 +106,7 @@ for t in "${targets[@]}"; do
     echo "fuzz: linking fuzz_$t" >&2
     "$cxx" "${common[@]}" -fsanitize=fuzzer "$src" "$out"/obj/*.o "${pkg_libs[@]}" -o "$bin"
   fi
-
-  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
-  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-  opts=(-timeout=10 -rss_limit_mb=2048 -max_len=4096 -dict="$here/parley.dict"
-        -artifact_prefix="$out/artifacts/$t-" -print_final_stats=0)
+  mapfile -t opts < <(opts_for "$t")
 
   seeds="$here/corpus/$t"
   regressions="$here/regressions/$t"
@@ -102,18 +123,24 @@ for t in "${targets[@]}"; do
       continue
     fi
   fi
-
-  if [ "$seconds" -gt 0 ]; then
-    # The corpus grows in the build dir; the repo's seeds are read-only input.
-    mkdir -p "$out/corpus/$t"
-    echo "fuzz: $t: fuzzing for ${seconds}s" >&2
-    if "$bin" "${opts[@]}" -max_total_time="$seconds" "$out/corpus/$t" "$seeds" >"$out/$t.log" 2>&1; then
-      grep -E '^Done|#[0-9]+ *DONE' "$out/$t.log" | tail -n 1 | sed "s/^/fuzz: $t: /" >&2 || true
-    else
-      echo "fuzz: $t FAILED; log: $out/$t.log; inputs: $out/artifacts/$t-*" >&2
-      tail -n 60 "$out/$t.log" >&2
-      status=1
-    fi
-  fi
+  to_fuzz+=("$t")
 done
+
+if [ "$seconds" -gt 0 ] && [ ${#to_fuzz[@]} -gt 0 ]; then
+  jobs_max=${FUZZ_JOBS:-$(nproc)}
+  echo "fuzz: fuzzing ${to_fuzz[*]} for ${seconds}s each, $jobs_max at a time" >&2
+  running=0
+  for t in "${to_fuzz[@]}"; do
+    if [ "$running" -ge "$jobs_max" ]; then
+      wait -n || status=1
+      running=$((running - 1))
+    fi
+    fuzz_one "$t" &
+    running=$((running + 1))
+  done
+  while [ "$running" -gt 0 ]; do
+    wait -n || status=1
+    running=$((running - 1))
+  done
+fi
 exit $status
