@@ -3,30 +3,15 @@ certificate against --ca (or the system's CAs), or not at all with
 --insecure. Certificates are made at test time."""
 import json
 import subprocess
-import tempfile
 
-from client_support import (Background, ClientTestCase, LineReader, Proxy, PtySession, Server,
-                            main,
+from client_support import (Background, ClientTestCase, LineReader, Proxy, PtySession, main,
                             match, run_parley)
-from harness import make_cert, parse_address, scaled
+from harness import TlsCertificates, scaled
 
 
-class TlsClientCase(ClientTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.cert, cls.key = make_cert(cls.tmp.name)
-        cls.other_cert, _ = make_cert(cls.tmp.name, "other")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
-
+class TlsClientCase(TlsCertificates, ClientTestCase):
     def setUp(self):
-        self.server = Server("--tls-port", "0", "--tls-cert", self.cert, "--tls-key", self.key,
-                             "--history", "100")
-        self.addCleanup(self.server.__exit__, None, None, None)
-        _, self.tls_port = parse_address(self.server.ready_line.split(" tls=")[1])
+        self.server, (_, self.tls_port) = self.start_tls_server()
 
     def tls_args(self, *extra):
         return ["--tls", "--ca", self.cert, "--port", self.tls_port, *extra]

@@ -97,6 +97,31 @@ def make_cert(directory, name="server"):
     return cert, key
 
 
+class TlsCertificates:
+    """Mixin for a TestCase: a fresh certificate and key for the class
+    (cls.cert, cls.key), an unrelated one to play a wrong CA
+    (cls.other_cert), and a server with a TLS port on them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.cert, cls.key = make_cert(cls.tmp.name)
+        cls.other_cert, _ = make_cert(cls.tmp.name, "other")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+        super().tearDownClass()
+
+    def start_tls_server(self, *args):
+        """A Server with a TLS port, stopped at cleanup; returns it and the
+        TLS port's (host, port)."""
+        server = Server("--tls-port", "0", "--tls-cert", self.cert, "--tls-key", self.key, *args)
+        self.addCleanup(server.__exit__, None, None, None)
+        return server, parse_address(server.ready_line.split(" tls=")[1])
+
+
 class Server:
     """A parleyd process on kernel-chosen ports; a context manager."""
 

@@ -1,32 +1,16 @@
 """TLS: the same protocol inside TLS on its own port, beside the plain one.
 Certificates are made at test time with openssl."""
-import os
 import socket
 import ssl
-import subprocess
 import tempfile
 import unittest
 
-from harness import Client, Server, make_cert, parse_address, run_parleyd, scaled
+from harness import Client, TlsCertificates, make_cert, run_parleyd, scaled
 
 
-class TlsServerCase(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.cert, cls.key = make_cert(cls.tmp.name)
-        cls.other_cert, _ = make_cert(cls.tmp.name, "other")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
-
+class TlsServerCase(TlsCertificates, unittest.TestCase):
     def setUp(self):
-        self.server = Server("--tls-port", "0", "--tls-cert", self.cert, "--tls-key", self.key,
-                             "--tls-handshake-timeout", "0.5")
-        self.addCleanup(self.server.__exit__, None, None, None)
-        tls = self.server.ready_line.split(" tls=")[1]
-        self.tls_host, self.tls_port = parse_address(tls)
+        self.server, (self.tls_host, self.tls_port) = self.start_tls_server("--tls-handshake-timeout", "0.5")
 
     def tls_connect(self, cafile=None):
         ctx = ssl.create_default_context(cafile=cafile or self.cert)
