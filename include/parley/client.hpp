@@ -47,6 +47,8 @@ public:
     Mode mode() const { return mode_; }
     bool quitting() const { return quitting_; }
     bool awaiting() const { return awaiting_; }
+    // Input is held until continue_input().
+    bool yielded() const { return yielded_; }
     std::size_t buffered_input() const { return framer_.buffered() + held_.size(); }
 
 private:

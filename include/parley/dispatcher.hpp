@@ -48,7 +48,8 @@ public:
     void use_backend(std::unique_ptr<ChatBackend> backend);
 
     // The reply, or nothing when the backend answers later (Client::complete).
-    std::optional<Reply> execute(Client& client, const Request& request);
+    // Strings of `request` may be moved into the reply.
+    std::optional<Reply> execute(Client& client, Request& request);
 
     // Admin request or signal: everyone gets the shutdown event, then no
     // other event is delivered and no further frame is executed.

@@ -24,9 +24,9 @@ Dispatcher::Dispatcher(ProtocolConfig config, const Clock& clock, Lifecycle& lif
 
 void Dispatcher::use_backend(std::unique_ptr<ChatBackend> backend) { backend_ = std::move(backend); }
 
-std::optional<Reply> Dispatcher::execute(Client& client, const Request& request) {
+std::optional<Reply> Dispatcher::execute(Client& client, Request& request) {
     // Text mode: commands without a ROOM act on the current room.
-    const Request* req = &request;
+    Request* req = &request;
     Request defaulted;
     if (request.room_defaulted) {
         auto current = backend_->current_room(client);
@@ -43,7 +43,7 @@ std::optional<Reply> Dispatcher::execute(Client& client, const Request& request)
     Reply reply = reply_to(*req);
     switch (req->type) {
         case RequestType::hello: reply.outcome = OkPayload{ok::Hello{client.nick()}}; break;
-        case RequestType::echo: reply.outcome = OkPayload{ok::Echo{req->text}}; break;
+        case RequestType::echo: reply.outcome = OkPayload{ok::Echo{std::move(req->text)}}; break;
         case RequestType::ping: reply.outcome = OkPayload{ok::Ping{clock_.wall_ms()}}; break;
         case RequestType::stats: reply.outcome = stats(); break;
         case RequestType::help: reply.outcome = OkPayload{ok::Empty{}}; break;

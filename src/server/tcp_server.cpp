@@ -169,7 +169,18 @@ void TcpServer::flush_dirty() {
     std::vector<TcpSession*> batch;
     while (!dirty_.empty()) {
         batch.swap(dirty_);
+        // Replies first: whoever sent a request may be waiting for the answer
+        // before it sends more, while a fan-out's readers wait on nothing.
+        // After one `say` to a big room the sender's `ok` would otherwise
+        // leave behind a thousand other writes.
         for (TcpSession* s : batch) {
+            if (!s->answer_queued) continue;
+            s->answer_queued = false;
+            s->dirty = false;
+            s->flush();
+        }
+        for (TcpSession* s : batch) {
+            if (!s->dirty) continue;
             s->dirty = false;
             s->flush();
         }

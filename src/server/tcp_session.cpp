@@ -72,7 +72,7 @@ void TcpSession::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf
         self->server_.dispatcher().counters().bytes_in += static_cast<std::uint64_t>(nread);
         self->received({buf->base, static_cast<std::size_t>(nread)});
     } else if (nread == UV_EOF) {
-        self->finish(CloseReason::eof);
+        self->peer_finished();
     } else if (nread < 0) {
         self->close_now(nread == UV_ECONNRESET ? CloseReason::reset : CloseReason::error);
     }
@@ -91,7 +91,7 @@ void TcpSession::received(std::string_view bytes) {
         return;
     }
     if (channel.output_pending() > 0) server_.mark_dirty(this);  // handshake replies
-    if (channel.peer_closed()) finish(CloseReason::eof);
+    if (channel.peer_closed()) peer_finished();
 }
 
 void TcpSession::send(SharedFrame frame) {
@@ -105,6 +105,7 @@ void TcpSession::send(SharedFrame frame) {
 void TcpSession::send_copy(std::string_view bytes) {
     if (state_ != State::open) return;
     queue_.append(bytes);
+    answer_queued = true;
     queued();
 }
 
@@ -118,7 +119,8 @@ void TcpSession::close_after_flush() { finish(CloseReason::quit); }
 void TcpSession::pause_reading() { uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_)); }
 
 void TcpSession::resume_reading() {
-    if (state_ == State::open) uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read);
+    if (state_ == State::open && !peer_finished_)
+        uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read);
 }
 
 // A quarter of --max-output: a client's own requests stop while this much of
@@ -133,7 +135,20 @@ bool TcpSession::input_yielded() {
 }
 
 void TcpSession::continue_input() {
-    if (state_ == State::open) client_.continue_input();
+    if (state_ != State::open) return;
+    client_.continue_input();
+    if (peer_finished_ && !client_.yielded()) finish(CloseReason::eof);
+}
+
+void TcpSession::peer_finished() {
+    // Requests sent before the FIN still run (a script piped into nc ends
+    // with one); the close waits until the client has caught up with them.
+    if (client_.yielded()) {
+        peer_finished_ = true;
+        uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+        return;
+    }
+    finish(CloseReason::eof);
 }
 
 void TcpSession::limit_hit(ErrorCode code) {

@@ -69,6 +69,7 @@ public:
     TcpSession* prev = nullptr;
     TcpSession* next = nullptr;
     bool dirty = false;
+    bool answer_queued = false;   // a reply waits: flushed before plain fan-out
     bool input_deferred = false;  // on the server's list for continue_input()
 
 private:
@@ -93,6 +94,7 @@ private:
     WriteQueue& wire() { return tls_ ? tls_->wire : queue_; }
     std::size_t unsent_bytes() const { return queue_.pending_bytes() + (tls_ ? tls_->wire.pending_bytes() : 0); }
     void received(std::string_view bytes);
+    void peer_finished();  // its FIN, or TLS close_notify
     bool encrypt_queued();
     void write_wire();
     void queued();  // after anything was queued: limit check, flush this turn
@@ -117,6 +119,7 @@ private:
     bool lingered_ = false;
     bool over_limit_ = false;     // queued past --max-output
     bool resume_when_drained_ = false;  // the client yielded to its own backlog
+    bool peer_finished_ = false;        // FIN came while the client held input
     std::uint8_t limits_logged_ = 0;  // bit per ErrorCode: log each limit once per connection
 };
 

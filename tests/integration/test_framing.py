@@ -53,6 +53,22 @@ class Splitting(ServerTestCase):
             self.assertEqual((reply["id"], reply["text"]), (i, f"n{i}"))
 
 
+    def test_thousands_of_frames_then_fin_all_answered(self):
+        # More frames than one connection may run in a loop turn, followed at
+        # once by the FIN (a script piped into nc): every one is still run
+        # and answered, in order, before the server closes.
+        client = self.server.connect()
+        count = 5000
+        client.send_raw(b"".join(b'{"type":"echo","id":%d,"text":"n%d"}\n' % (i, i)
+                                 for i in range(count)))
+        client.sock.shutdown(socket.SHUT_WR)
+        data = client.expect_closed(timeout=20)
+        self.assertEqual(client.closed_by, "eof")
+        replies = [json.loads(line) for line in data.splitlines()]
+        self.assertEqual([r["id"] for r in replies], list(range(count)))
+        self.assertTrue(all(r["text"] == f"n{r['id']}" for r in replies))
+
+
 class LineEndings(ServerTestCase):
     def test_crlf_is_dropped_in_both_modes(self):
         client = self.server.connect()

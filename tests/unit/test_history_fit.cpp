@@ -29,12 +29,6 @@ std::size_t encoded_size(const ok::History& h, Mode mode) {
     return mode == Mode::json ? json_codec::encode(r).size() : text_codec::encode(r).size();
 }
 
-std::vector<std::uint64_t> seqs(const ok::History& h) {
-    std::vector<std::uint64_t> out;
-    for (const auto& m : h.messages) out.push_back(m.seq);
-    return out;
-}
-
 }  // namespace
 
 TEST_CASE("history fit: a reply within the budget is left alone") {
