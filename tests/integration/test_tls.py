@@ -5,7 +5,8 @@ import ssl
 import tempfile
 import unittest
 
-from harness import Client, TlsCertificates, make_cert, run_parleyd, scaled
+import packet_capture
+from harness import Client, TlsCertificates, make_cert, match, run_parleyd, scaled
 
 
 class TlsServerCase(TlsCertificates, unittest.TestCase):
@@ -77,6 +78,34 @@ class TlsServerCase(TlsCertificates, unittest.TestCase):
         self.assertIn(b"swordfish-7431", plain_text)
         self.assertNotIn(b"swordfish", bytes(wire))
         self.assertNotIn(b"vault", bytes(wire))
+
+    def test_a_capture_of_the_tls_port_shows_only_ciphertext(self):
+        reason = packet_capture.unavailable()
+        if reason:
+            self.skipTest(reason)
+        plain_port = self.server.tcp_port
+        capture = packet_capture.Capture(f"tcp port {self.tls_port} or tcp port {plain_port}")
+        self.addCleanup(capture.stop)
+
+        secure = self.tls_connect()
+        secure.request({"type": "join", "room": "vault"})
+        plain = self.server.connect()
+        plain.request({"type": "join", "room": "vault"})
+        plain.request({"type": "say", "room": "vault", "text": "swordfish-2209"})
+        self.assertEqual(secure.wait_event(match("message"))["text"], "swordfish-2209")
+        # Said last, in the clear: once the capture holds it, it holds every
+        # packet sent before it, the TLS ones included.
+        plain.request({"type": "echo", "text": "end-of-capture-5521"})
+        capture.wait_for(b"end-of-capture-5521")
+
+        segments = capture.segments()
+        on_tls = b"".join(p for s, d, p in segments if self.tls_port in (s, d))
+        on_plain = b"".join(p for s, d, p in segments if plain_port in (s, d))
+        self.assertIn(b"swordfish-2209", on_plain, "the capture sees plaintext where there is some")
+        self.assertIn(b"\x16\x03", on_tls, "no TLS handshake record in the capture")
+        self.assertGreater(len(on_tls), 1000)
+        for secret in (b"swordfish", b"vault", b"message"):
+            self.assertNotIn(secret, on_tls)
 
     def test_a_client_with_the_wrong_ca_is_refused_by_itself(self):
         with self.assertRaises(ssl.SSLCertVerificationError):
