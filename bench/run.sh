@@ -23,7 +23,8 @@
 # --appendonly no and the same 64 MiB output limit for pub/sub clients;
 # line_echo and udp_echo from bench/. Every server is started on ports the
 # kernel picks (or a free one found just before) and stopped at the end, also
-# when the script fails. The plot needs gnuplot (Debian: gnuplot-nox).
+# when the script fails. What is missing (redis-server, gnuplot-nox for the
+# plot) is installed first by scripts/deps.sh --bench.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,6 +52,7 @@ else
   SWEEP="2000 5000 10000 20000 30000 40000 50000 60000 80000"
 fi
 
+bash scripts/deps.sh --bench
 [ -d "$BUILD" ] || meson setup "$BUILD" --buildtype=release >/dev/null
 ninja -C "$BUILD" -j2 src/server/parleyd src/bench/parley-bench bench/line_echo bench/udp_echo >/dev/null
 PARLEYD=$BUILD/src/server/parleyd

@@ -13,6 +13,9 @@ if [ "${1:-}" = "--test" ]; then
   # What only the test suite uses: a real Redis for cluster tests, openssl for
   # test certificates, valgrind and clang for the leak and fuzz runs.
   PARLEY_PACKAGES+=(redis-server openssl valgrind clang libclang-rt-14-dev netcat-openbsd)
+elif [ "${1:-}" = "--bench" ]; then
+  # bench/run.sh: Redis to compare against, gnuplot for the latency plot.
+  PARLEY_PACKAGES+=(redis-server gnuplot-nox)
 fi
 
 missing=()

@@ -14,7 +14,7 @@ namespace parley::json_codec {
 // Either a request to execute or the error reply that the frame earns.
 using Decoded = std::variant<Request, Reply>;
 
-// `frame` must already be valid UTF-8 (the caller checks, for both modes).
+// Any bytes: simdjson checks UTF-8 as it parses, so invalid UTF-8 is bad_json.
 Decoded decode(std::string_view frame);
 
 std::string encode(const Reply& reply);

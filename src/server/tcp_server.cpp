@@ -130,7 +130,16 @@ void TcpServer::reject_full(Listener& from) {
         // On a TLS port the line would be noise before a handshake: just close.
         uv_buf_t buf = uv_buf_init(const_cast<char*>(kServerFull), sizeof kServerFull - 1);
         if (from.tls == nullptr) uv_try_write(stream, &buf, 1);
-        log_.warn("connection refused: --max-clients ({}) reached", limits_.max_clients);
+        // At most a line a second: a client reconnecting in a loop must not
+        // be able to fill the log as fast as it can connect.
+        ++refused_unlogged_;
+        std::uint64_t now = uv_now(loop_);
+        if (last_refusal_log_ms_ == 0 || now - last_refusal_log_ms_ >= 1000) {
+            log_.warn("connection refused: --max-clients ({}) reached ({} refused since the last such line)",
+                      limits_.max_clients, refused_unlogged_);
+            last_refusal_log_ms_ = now;
+            refused_unlogged_ = 0;
+        }
     }
     uv_close(reinterpret_cast<uv_handle_t*>(&r->tcp), [](uv_handle_t* h) {
         delete reinterpret_cast<Rejected*>(h);  // tcp is the first member

@@ -92,6 +92,8 @@ private:
     std::vector<TcpSession*> deferred_;
     std::function<void()> on_empty_;
     std::uint64_t last_accept_error_log_ms_ = 0;
+    std::uint64_t last_refusal_log_ms_ = 0;
+    std::uint64_t refused_unlogged_ = 0;
 };
 
 }  // namespace parley::server

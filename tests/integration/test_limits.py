@@ -25,6 +25,19 @@ class MaxClients(ServerTestCase):
         self.assertEqual(first.wait_event(match("message"))["text"], "still here")
         self.assertEqual(self.ok(first, "stats")["connections"], 2)
 
+    def test_refusals_are_logged_at_most_once_a_second(self):
+        self.user("first")
+        self.user("second")
+        started = time.monotonic()
+        for _ in range(30):
+            self.assertTurnedAway()
+        elapsed = time.monotonic() - started
+        lines = [line for line in self.server.stderr_text().splitlines()
+                 if "connection refused: --max-clients (2) reached" in line]
+        self.assertGreaterEqual(len(lines), 1)
+        self.assertLessEqual(len(lines), 1 + int(elapsed), lines)
+        self.assertIn("(1 refused since the last such line)", lines[0])
+
     def test_a_freed_slot_can_be_used_again(self):
         first = self.user("first")
         watcher = self.user("watcher", "r")
