@@ -15,21 +15,30 @@ REQUIRED = ["scenario", "target", "duration_s", "ops_per_s", "latency_ms",
 LATENCY = ["p50", "p90", "p99", "p999", "max"]
 
 
-def start_parleyd(log):
+def start_parleyd(log, *args):
+    """parleyd on kernel-chosen ports with `args` added; returns the process
+    and its ready line's fields (tcp=..., udp=..., tls=...)."""
     server = subprocess.Popen(
-        [os.environ["PARLEYD"], "--tcp-port", "0", "--udp-port", "0",
-         "--rate", "0", "--max-output", "67108864", "--log-level", "warn"],
+        [os.environ["PARLEYD"], "--tcp-port", "0", "--rate", "0", "--log-level", "warn", *args],
         stdout=subprocess.PIPE, stderr=log, text=True)
     ready, _, _ = select.select([server.stdout], [], [], 10)
     if not ready:
         server.kill()
         sys.exit("parleyd printed no ready line within 10 s")
     line = server.stdout.readline().split()
-    if not line or line[0] != "parleyd" or line[1] != "ready":
+    if line[:2] != ["parleyd", "ready"]:
         server.kill()
         sys.exit(f"unexpected first line from parleyd: {line}")
-    fields = dict(part.split("=", 1) for part in line[2:])
-    return server, fields["tcp"], fields["udp"]
+    return server, dict(part.split("=", 1) for part in line[2:])
+
+
+def stop_parleyd(server):
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def run_bench(*args):
@@ -58,7 +67,8 @@ def check(report, scenario):
 
 def main():
     with tempfile.TemporaryFile(mode="w+") as log:
-        server, tcp, udp = start_parleyd(log)
+        server, fields = start_parleyd(log, "--udp-port", "0", "--max-output", "67108864")
+        tcp, udp = fields["tcp"], fields["udp"]
         try:
             chat = run_bench("chat", "--target", f"parley://{tcp}", "--connections", "20",
                              "--rooms", "2", "--senders", "2", "--duration", "1",
@@ -77,12 +87,7 @@ def main():
                                   "--duration", "0.3", "--warmup", "0")
             check(datagrams, "udp")
         finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop_parleyd(server)
     print("parley-bench smoke test passed")
 
 

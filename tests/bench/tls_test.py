@@ -6,13 +6,11 @@ for targets and scenarios that have no TLS. Certificates are made at test
 time with scripts/make-cert. No figure is compared with any threshold."""
 import json
 import os
-import select
-import signal
 import subprocess
 import sys
 import tempfile
 
-from smoke_test import check, run_bench
+from smoke_test import check, run_bench, start_parleyd, stop_parleyd
 
 BENCH_TIMEOUT_S = 60
 
@@ -21,26 +19,6 @@ def make_cert(directory):
     subprocess.run([os.environ["MAKE_CERT"], directory], check=True, capture_output=True,
                    timeout=60)
     return os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
-
-
-def start_parleyd(log, cert, key):
-    server = subprocess.Popen(
-        [os.environ["PARLEYD"], "--tcp-port", "0", "--no-udp", "--tls-port", "0",
-         "--tls-cert", cert, "--tls-key", key, "--rate", "0", "--log-level", "warn"],
-        stdout=subprocess.PIPE, stderr=log, text=True)
-    ready, _, _ = select.select([server.stdout], [], [], 10)
-    if not ready:
-        server.kill()
-        sys.exit("parleyd printed no ready line within 10 s")
-    line = server.stdout.readline().split()
-    if line[:2] != ["parleyd", "ready"]:
-        server.kill()
-        sys.exit(f"unexpected first line from parleyd: {line}")
-    fields = dict(part.split("=", 1) for part in line[2:])
-    if "tls" not in fields:
-        server.kill()
-        sys.exit(f"parleyd's ready line names no TLS port: {line}")
-    return server, fields["tls"]
 
 
 def run_raw(*args):
@@ -66,7 +44,12 @@ def main():
     with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryFile(mode="w+") as log:
         cert, key = make_cert(os.path.join(tmp, "server"))
         stranger, _ = make_cert(os.path.join(tmp, "stranger"))
-        server, tls = start_parleyd(log, cert, key)
+        server, fields = start_parleyd(log, "--no-udp", "--tls-port", "0", "--tls-cert", cert,
+                                       "--tls-key", key)
+        if "tls" not in fields:
+            stop_parleyd(server)
+            sys.exit(f"parleyd's ready line names no TLS port: {fields}")
+        tls = fields["tls"]
         target = f"parley://{tls}"
         try:
             connect = run_bench("connect", "--tls", "--ca", cert, "--target", target,
@@ -105,12 +88,7 @@ def main():
             if refused.returncode == 0 or "TLS handshake failed" not in refused.stderr:
                 sys.exit(f"echo with the wrong CA: exit {refused.returncode}, {refused.stderr!r}")
         finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop_parleyd(server)
 
     expect_refused("--tls with redis://",
                    run_raw("echo", "--tls", "--target", "redis://127.0.0.1:6379"),
