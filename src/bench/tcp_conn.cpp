@@ -125,11 +125,7 @@ void TcpConn::receive_tls(std::string_view ciphertext) {
   if (state_ == State::Closing || state_ == State::Closed) return;  // the listener closed it meanwhile
   if (!ok) {
     // Best effort: the alert tells the server why the client gave up.
-    const std::string alert = tls_->take_output();
-    if (!alert.empty() && !writing_) {
-      uv_buf_t b = uv_buf_init(const_cast<char*>(alert.data()), static_cast<unsigned>(alert.size()));
-      uv_try_write(reinterpret_cast<uv_stream_t*>(&handle_), &b, 1);
-    }
+    if (!writing_) write_last(tls_->take_output());
     fail(kTlsFailed);
     return;
   }
@@ -219,6 +215,12 @@ std::string TcpConn::error_message(int status) const {
   return uv_strerror(status);
 }
 
+void TcpConn::write_last(std::string bytes) {
+  if (bytes.empty()) return;
+  uv_buf_t b = uv_buf_init(bytes.data(), static_cast<unsigned>(bytes.size()));
+  uv_try_write(reinterpret_cast<uv_stream_t*>(&handle_), &b, 1);
+}
+
 void TcpConn::close() {
   if (state_ == State::Closing || state_ == State::Closed) return;
   if (state_ == State::Idle) {
@@ -228,11 +230,7 @@ void TcpConn::close() {
   if (tls_ && state_ == State::Open && close_status_ == 0 && !writing_) {
     // An orderly close says so (close_notify); best effort, as with TCP's FIN.
     tls_->close();
-    std::string notify = tls_out_ + tls_->take_output();
-    if (!notify.empty()) {
-      uv_buf_t b = uv_buf_init(notify.data(), static_cast<unsigned>(notify.size()));
-      uv_try_write(reinterpret_cast<uv_stream_t*>(&handle_), &b, 1);
-    }
+    write_last(tls_out_ + tls_->take_output());
   }
   state_ = State::Closing;
   carry_.clear();

@@ -81,6 +81,9 @@ class TcpConn {
   // Writes `buf` (out_ or tls_out_), leaving it empty; what the kernel does
   // not take at once goes to inflight_ behind a uv_write.
   void write_out(std::string& buf);
+  // One try, without waiting, to send the last bytes before a close (a TLS
+  // alert or close_notify); no write may be in flight.
+  void write_last(std::string bytes);
 
   uv_loop_t* loop_;
   uv_tcp_t handle_{};

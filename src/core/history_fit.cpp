@@ -15,7 +15,8 @@ constexpr std::size_t kEnvelopeBytes = 512;
 
 std::size_t fit_history(ok::History& history, Mode mode, bool paging_forward, std::size_t budget) {
     auto& messages = history.messages;
-    std::size_t total = kEnvelopeBytes + 6 * history.room.size();
+    const std::size_t envelope = kEnvelopeBytes + 6 * history.room.size();  // the room name, escaped at worst
+    std::size_t total = envelope;
     std::vector<std::size_t> sizes;
     sizes.reserve(messages.size());
     for (const auto& m : messages) {
@@ -26,7 +27,7 @@ std::size_t fit_history(ok::History& history, Mode mode, bool paging_forward, st
     if (total <= budget) return 0;
 
     // Keep whole messages from the end that matters while they fit.
-    std::size_t keep = 0, used = kEnvelopeBytes + 6 * history.room.size();
+    std::size_t keep = 0, used = envelope;
     for (; keep < messages.size(); ++keep) {
         std::size_t i = paging_forward ? keep : messages.size() - 1 - keep;
         if (used + sizes[i] > budget) break;

@@ -149,14 +149,14 @@ void TcpServer::reject_full(Listener& from) {
 void TcpServer::mark_dirty(TcpSession* s) {
     if (s->dirty) return;
     s->dirty = true;
-    uv_idle_start(&idle_, [](uv_idle_t* h) { static_cast<TcpServer*>(h->data)->run_deferred(); });
+    uv_idle_start(&idle_, on_idle);
     dirty_.push_back(s);
 }
 
 void TcpServer::defer_input(TcpSession* s) {
     if (s->input_deferred) return;
     s->input_deferred = true;
-    uv_idle_start(&idle_, [](uv_idle_t* h) { static_cast<TcpServer*>(h->data)->run_deferred(); });
+    uv_idle_start(&idle_, on_idle);
     deferred_.push_back(s);
 }
 
@@ -171,6 +171,8 @@ void TcpServer::run_deferred() {
 }
 
 void TcpServer::on_check(uv_check_t* h) { static_cast<TcpServer*>(h->data)->flush_dirty(); }
+
+void TcpServer::on_idle(uv_idle_t* h) { static_cast<TcpServer*>(h->data)->run_deferred(); }
 
 void TcpServer::flush_dirty() {
     // Flushing can queue more (a cut-off client's `left` events), so repeat

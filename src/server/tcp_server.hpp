@@ -68,6 +68,7 @@ private:
 
     static void on_connection(uv_stream_t* listener, int status);
     static void on_check(uv_check_t* h);
+    static void on_idle(uv_idle_t* h);
     static void on_sweep(uv_timer_t* t);
     void accept_one(Listener& from);
     void reject_full(Listener& from);

@@ -59,21 +59,20 @@ class TlsServerCase(TlsCertificates, unittest.TestCase):
                 break
             except ssl.SSLWantReadError:
                 pump()
+        plain_text = bytearray()
+
+        def read_until(needle):
+            while needle not in plain_text:
+                pump()
+                try:
+                    plain_text.extend(tls.read())
+                except ssl.SSLWantReadError:
+                    pass
+
         tls.write(b'{"type":"join","room":"vault"}\n')
-        plain_text = b""
-        while b"ok" not in plain_text:
-            pump()
-            try:
-                plain_text += tls.read()
-            except ssl.SSLWantReadError:
-                pass
+        read_until(b"ok")
         plain.request({"type": "say", "room": "vault", "text": "swordfish-7431"})
-        while b"swordfish-7431" not in plain_text:
-            pump()
-            try:
-                plain_text += tls.read()
-            except ssl.SSLWantReadError:
-                pass
+        read_until(b"swordfish-7431")
         raw.close()
         self.assertIn(b"swordfish-7431", plain_text)
         self.assertNotIn(b"swordfish", bytes(wire))
