@@ -280,6 +280,9 @@ Decoded decode(std::string_view frame) {
             return error_reply(ErrorCode::bad_json, "a request must be a JSON object");
         collect_fields(obj, fields);
     } else if (is_number_range_error(error)) {
+        // nlohmann/json stops at a NUL as at the end of input, so it would take
+        // `{...}\0garbage` for a whole object; JSON allows a raw NUL nowhere.
+        if (frame.find('\0') != std::string_view::npos) return error_reply(ErrorCode::bad_json, "malformed JSON");
         slow = nlohmann::json::parse(frame.begin(), frame.end(), nullptr, /*allow_exceptions=*/false);
         if (slow.is_discarded()) return error_reply(ErrorCode::bad_json, "malformed JSON");
         if (!slow.is_object()) return error_reply(ErrorCode::bad_json, "a request must be a JSON object");

@@ -130,6 +130,21 @@ TEST_CASE("json decode: integers beyond 64 bits are valid JSON, so bad_request, 
     CHECK(r.id == RequestId{std::int64_t{1}});
 }
 
+TEST_CASE("json decode: a NUL after an object holding a big number is bad_json") {
+    // Numbers beyond 64 bits take a second parser, which must not end the
+    // frame at a NUL the way it ends a C string.
+    using namespace std::string_literals;
+    for (const std::string& frame : {R"({"type":"ping","x":123456789012345678901234567890})"s + '\0' + "333,,]3}"s,
+                                     R"({"type":"ping","x":123456789012345678901234567890})"s + '\0',
+                                     R"({"type":"ping","x":123456789012345678901234567890)"s + '\0' + "}"s}) {
+        INFO("frame size: " << frame.size());
+        Reply r = decode_error(frame);
+        CHECK(r.failure().code == ErrorCode::bad_json);
+        CHECK(r.for_name.empty());
+        CHECK_FALSE(has_id(r));
+    }
+}
+
 TEST_CASE("json decode: malformed JSON and non-objects are bad_json without for or id") {
     for (const char* frame : {"{", "}", "{\"type\":\"ping\"", "{\"type\":\"ping\",}", "{'type':'ping'}",
                               "{type:\"ping\"}", "{\"type\":\"ping\"} x", "{\"type\":\"ping\"}{}",
