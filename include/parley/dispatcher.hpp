@@ -48,7 +48,8 @@ public:
     void use_backend(std::unique_ptr<ChatBackend> backend);
 
     // The reply, or nothing when the backend answers later (Client::complete).
-    // Strings of `request` may be moved into the reply.
+    // Strings of `request` may be moved into the reply, and a text-mode
+    // request without a room gets the current one filled in.
     std::optional<Reply> execute(Client& client, Request& request);
 
     // Admin request or signal: everyone gets the shutdown event, then no

@@ -26,8 +26,6 @@ void Dispatcher::use_backend(std::unique_ptr<ChatBackend> backend) { backend_ = 
 
 std::optional<Reply> Dispatcher::execute(Client& client, Request& request) {
     // Text mode: commands without a ROOM act on the current room.
-    Request* req = &request;
-    Request defaulted;
     if (request.room_defaulted) {
         auto current = backend_->current_room(client);
         if (!current) {
@@ -35,15 +33,13 @@ std::optional<Reply> Dispatcher::execute(Client& client, Request& request) {
             reply.outcome = Failure{ErrorCode::not_in_room, "join a room first (/join ROOM)"};
             return reply;
         }
-        defaulted = request;
-        defaulted.room = std::move(*current);
-        req = &defaulted;
+        request.room = std::move(*current);
     }
 
-    Reply reply = reply_to(*req);
-    switch (req->type) {
+    Reply reply = reply_to(request);
+    switch (request.type) {
         case RequestType::hello: reply.outcome = OkPayload{ok::Hello{client.nick()}}; break;
-        case RequestType::echo: reply.outcome = OkPayload{ok::Echo{std::move(req->text)}}; break;
+        case RequestType::echo: reply.outcome = OkPayload{ok::Echo{std::move(request.text)}}; break;
         case RequestType::ping: reply.outcome = OkPayload{ok::Ping{clock_.wall_ms()}}; break;
         case RequestType::stats: reply.outcome = stats(); break;
         case RequestType::help: reply.outcome = OkPayload{ok::Empty{}}; break;
@@ -52,15 +48,15 @@ std::optional<Reply> Dispatcher::execute(Client& client, Request& request) {
             reply.outcome = OkPayload{ok::Empty{}};
             break;
         case RequestType::shutdown:
-            if (token_matches(req->token)) reply.outcome = OkPayload{ok::Empty{}};
+            if (token_matches(request.token)) reply.outcome = OkPayload{ok::Empty{}};
             else reply.outcome = Failure{ErrorCode::forbidden, "shutdown needs the server's admin token"};
             break;
         default: {
-            auto answer = backend_->execute(client, *req);
+            auto answer = backend_->execute(client, request);
             // A cluster answers later; its messages are logged as they are sent.
             bool logged = config_.log_messages && (!answer || answer->ok());
-            if (logged && req->type == RequestType::say) lifecycle_.log_message(client, req->room, req->text);
-            if (logged && req->type == RequestType::msg) lifecycle_.log_message(client, "(pm) " + req->to, req->text);
+            if (logged && request.type == RequestType::say) lifecycle_.log_message(client, request.room, request.text);
+            if (logged && request.type == RequestType::msg) lifecycle_.log_message(client, "(pm) " + request.to, request.text);
             if (!answer) return std::nullopt;
             reply.outcome = std::move(answer->outcome);
             break;

@@ -1,6 +1,7 @@
 #include "parley/json_codec.hpp"
 
 #include <limits>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
 
@@ -21,11 +22,13 @@ Reply error_reply(ErrorCode code, std::string message) {
 
 // One top-level field of a request as the SAX parser saw it. Nested values
 // are only checked for syntax: no DOM is built for a frame.
+// Only `kind` is set up front: the value members are read only once `kind`
+// says which one holds something, so a frame does not pay for clearing them.
 struct Field {
     enum class Kind : std::uint8_t { absent, string, integer, unsigned_integer, other } kind = Kind::absent;
     std::string_view text;  // into the parser's buffer, valid until the next frame
-    std::int64_t integer = 0;
-    std::uint64_t unsigned_integer = 0;
+    std::int64_t integer;
+    std::uint64_t unsigned_integer;
 };
 
 struct RequestFields {
@@ -272,7 +275,7 @@ Decoded decode(std::string_view frame) {
     static thread_local simdjson::dom::parser parser;
     simdjson::dom::element root;
     RequestFields fields;
-    nlohmann::json slow;  // owns the strings `fields` points into on the slow path
+    std::optional<nlohmann::json> slow;  // owns the strings `fields` points into on the slow path
     auto error = parser.parse(frame.data(), frame.size()).get(root);
     if (error == simdjson::SUCCESS) {
         simdjson::dom::object obj;
@@ -284,40 +287,37 @@ Decoded decode(std::string_view frame) {
         // `{...}\0garbage` for a whole object; JSON allows a raw NUL nowhere.
         if (frame.find('\0') != std::string_view::npos) return error_reply(ErrorCode::bad_json, "malformed JSON");
         slow = nlohmann::json::parse(frame.begin(), frame.end(), nullptr, /*allow_exceptions=*/false);
-        if (slow.is_discarded()) return error_reply(ErrorCode::bad_json, "malformed JSON");
-        if (!slow.is_object()) return error_reply(ErrorCode::bad_json, "a request must be a JSON object");
-        collect_fields(slow, fields);
+        if (slow->is_discarded()) return error_reply(ErrorCode::bad_json, "malformed JSON");
+        if (!slow->is_object()) return error_reply(ErrorCode::bad_json, "a request must be a JSON object");
+        collect_fields(*slow, fields);
     } else {
         return error_reply(ErrorCode::bad_json, "malformed JSON");
     }
 
-    Request req;
-    Reply err;
+    // The request is built where it is returned; a Reply exists only on the
+    // error paths, with whatever of `for` and `id` could be read.
+    Decoded out(std::in_place_type<Request>);
+    Request& req = std::get<Request>(out);
     bool id_ok = read_id(fields.id, req.id);
-    if (id_ok) err.id = req.id;  // echoed whenever it could be read
-    std::string type_name;
-    if (!read_string(fields.type, type_name)) {
-        err.outcome = Failure{ErrorCode::bad_request, "type must be a string"};
+    bool type_ok = fields.type.kind == Field::Kind::string;
+    std::optional<RequestType> type;
+    if (type_ok) type = request_type_from(fields.type.text);
+    auto fail = [&](ErrorCode code, const char* message) -> Decoded {
+        Reply err;
+        if (id_ok) err.id = std::move(req.id);  // echoed whenever it could be read
+        if (type_ok) {
+            err.for_name = fields.type.text;
+            if (code != ErrorCode::unknown_type) err.for_type = type;
+        }
+        err.outcome = Failure{code, message};
         return err;
-    }
-    auto type = request_type_from(type_name);
-    err.for_name = type_name;
-    err.for_type = type;
-    if (!id_ok) {
-        err.outcome = Failure{ErrorCode::bad_request, "id must be a string of at most 64 bytes or an int64"};
-        return err;
-    }
-    if (!type || *type == RequestType::help) {
-        err.for_type.reset();
-        err.outcome = Failure{ErrorCode::unknown_type, "unknown request type"};
-        return err;
-    }
+    };
+    if (!type_ok) return fail(ErrorCode::bad_request, "type must be a string");
+    if (!id_ok) return fail(ErrorCode::bad_request, "id must be a string of at most 64 bytes or an int64");
+    if (!type || *type == RequestType::help) return fail(ErrorCode::unknown_type, "unknown request type");
     req.type = *type;
-    if (const char* problem = read_fields(fields, req)) {
-        err.outcome = Failure{ErrorCode::bad_request, problem};
-        return err;
-    }
-    return req;
+    if (const char* problem = read_fields(fields, req)) return fail(ErrorCode::bad_request, problem);
+    return out;
 }
 
 std::string encode(const Reply& reply) {
