@@ -24,6 +24,11 @@ enum class Mode : std::uint8_t { json, text };
 using RequestId = std::variant<std::monostate, std::string, std::int64_t>;
 
 struct Request {
+    // Defined out of line on purpose: a defaulted constructor would make
+    // value-initialisation (as in a variant's in-place construction) clear
+    // all of it byte by byte before the members' own initialisers run.
+    Request();
+
     RequestType type = RequestType::ping;
     RequestId id;
     // Fields of the request; which ones are set depends on `type`.

@@ -5,6 +5,8 @@
 
 namespace parley {
 
+Request::Request() = default;
+
 namespace {
 constexpr std::array<std::pair<std::string_view, RequestType>, 15> kTypes{{
     {"hello", RequestType::hello}, {"nick", RequestType::nick},
