@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Compares two parleyd builds on echo at 50 connections (pipeline 1 and 16),
-# with redis-server beside them as the anchor: rounds alternate between the
-# three servers, so a busy moment on a shared machine hits all of them alike,
-# and the medians of the per-round figures are printed as ratios.
+# Compares two parleyd builds side by side, with a reference server beside
+# them: Redis for TCP echo, the bare C recvmmsg/sendmmsg echo (bench/udp_echo)
+# for UDP. Rounds alternate between the three servers, so a busy moment on a
+# shared machine hits all of them alike; the table gives the medians and the
+# median of the per-round ratios.
 #
-#   bench/compare.sh [--rounds N] [--duration S] [--bench PATH] OLD_PARLEYD NEW_PARLEYD
+#   bench/compare.sh [--rounds N] [--duration S] [--scenarios LIST] [--out FILE]
+#                    [--build DIR] OLD_PARLEYD NEW_PARLEYD
 #
-# --rounds    rounds per pipeline depth (default 5)
-# --duration  seconds per run (default 4, after 1 s of warm-up)
-# --bench     the parley-bench binary (default build-release/src/bench/parley-bench)
+# --rounds     rounds per scenario (default 5)
+# --duration   seconds per run (default 4, after 1 s of warm-up)
+# --scenarios  any of echo-p1 echo-p16 (50 connections, pipeline 1 or 16),
+#              udp-64 udp-1024 (window 64, datagram size); default "echo-p1 echo-p16"
+# --out        keep every run's parley-bench --json object in FILE (JSON lines)
+# --build      release build holding parley-bench and bench/udp_echo
+#              (default build-release; both are built there if missing)
 #
 # Typical use: build the old commit in a worktree, then
 #   bench/compare.sh /tmp/old/build-release/src/server/parleyd build-release/src/server/parleyd
@@ -18,25 +24,37 @@ cd "$(dirname "$0")/.."
 
 ROUNDS=5
 DUR=4
-BENCH=build-release/src/bench/parley-bench
+SCENARIOS="echo-p1 echo-p16"
+OUT=
+BUILD=build-release
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
     --duration) DUR=$2; shift 2 ;;
-    --bench) BENCH=$2; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --scenarios) SCENARIOS=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    --build) BUILD=$2; shift 2 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     -*) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac
 done
 if [ $# -ne 2 ]; then
-  echo "usage: bench/compare.sh [--rounds N] [--duration S] [--bench PATH] OLD_PARLEYD NEW_PARLEYD" >&2
+  echo "usage: bench/compare.sh [--rounds N] [--duration S] [--scenarios LIST] [--out FILE] [--build DIR] OLD_PARLEYD NEW_PARLEYD" >&2
   exit 2
 fi
 OLD=$1
 NEW=$2
+for s in $SCENARIOS; do
+  case "$s" in
+    echo-p[0-9]*|udp-[0-9]*) ;;
+    *) echo "compare.sh: unknown scenario $s" >&2; exit 2 ;;
+  esac
+done
 bash scripts/deps.sh --bench
-[ -x "$BENCH" ] || { echo "compare.sh: no $BENCH (build it: ninja -C build-release src/bench/parley-bench)" >&2; exit 1; }
+[ -d "$BUILD" ] || meson setup "$BUILD" --buildtype=release >/dev/null
+ninja -C "$BUILD" -j2 src/bench/parley-bench bench/udp_echo >/dev/null
+BENCH=$BUILD/src/bench/parley-bench
 
 LOGS=$(mktemp -d)
 PIDS=()
@@ -48,42 +66,65 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# start_parleyd NAME BINARY: sets ADDR_<NAME> and PID_<NAME>.
+# wait_ready NAME PATTERN: the ready line of a server started with its output
+# in $LOGS/NAME.out.
+wait_ready() {
+  for _ in $(seq 100); do
+    if grep -q "$2" "$LOGS/$1.out"; then grep -m1 "$2" "$LOGS/$1.out"; return 0; fi
+    sleep 0.1
+  done
+  echo "compare.sh: $1 printed no ready line" >&2
+  exit 1
+}
+
+# Sets PID_<NAME>, TCP_<NAME> and UDP_<NAME>.
 start_parleyd() {
   "$2" --tcp-port 0 --udp-port 0 --rate 0 --max-output 67108864 --log-level warn >"$LOGS/$1.out" 2>&1 &
   PIDS+=($!)
   printf -v "PID_$1" %s $!
-  for _ in $(seq 100); do
-    if grep -q "parleyd ready" "$LOGS/$1.out"; then
-      printf -v "ADDR_$1" %s "$(sed -n 's/.* tcp=\([^ ]*\).*/\1/p' "$LOGS/$1.out" | head -1)"
-      return 0
-    fi
-    sleep 0.1
-  done
-  echo "compare.sh: $2 printed no ready line" >&2
-  exit 1
+  local line
+  line=$(wait_ready "$1" "parleyd ready")
+  printf -v "TCP_$1" %s "$(sed -n 's/.* tcp=\([^ ]*\).*/\1/p' <<<"$line")"
+  printf -v "UDP_$1" %s "$(sed -n 's/.* udp=\([^ ]*\).*/\1/p' <<<"$line")"
 }
 start_parleyd old "$OLD"
 start_parleyd new "$NEW"
-REDIS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --logfile "$LOGS/redis.log" &
-PIDS+=($!)
-PID_redis=$!
-ADDR_redis=127.0.0.1:$REDIS_PORT
-for _ in $(seq 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
-RESULTS=$LOGS/results.jsonl
-for depth in 1 16; do
+if [[ " $SCENARIOS " == *" echo-"* ]]; then
+  REDIS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --logfile "$LOGS/redis.log" &
+  PIDS+=($!)
+  PID_redis=$!
+  for _ in $(seq 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+fi
+if [[ " $SCENARIOS " == *" udp-"* ]]; then
+  "$BUILD/bench/udp_echo" --port 0 --exit-after 3600 >"$LOGS/c.out" 2>&1 &
+  PIDS+=($!)
+  PID_c=$!
+  UDP_c=$(wait_ready c "udp_echo ready" | sed 's/.*udp=//')
+fi
+
+RESULTS=${OUT:-$LOGS/results.jsonl}
+: >"$RESULTS"
+for scenario in $SCENARIOS; do
   for round in $(seq "$ROUNDS"); do
-    for name in old new redis; do
-      addr_var=ADDR_$name pid_var=PID_$name
-      scheme=parley
-      [ "$name" = redis ] && scheme=redis
-      "$BENCH" echo --connections 50 --pipeline "$depth" --target "$scheme://${!addr_var}" \
-        --duration "$DUR" --warmup 1 --json --no-progress --server-pid "${!pid_var}" \
-        --label "$name p$depth r$round" >>"$RESULTS"
+    for name in old new ref; do
+      case "$scenario" in
+        echo-p*)
+          depth=${scenario#echo-p}
+          if [ "$name" = ref ]; then target=redis://127.0.0.1:$REDIS_PORT pid=$PID_redis
+          else tcp_var=TCP_$name pid_var=PID_$name; target=parley://${!tcp_var} pid=${!pid_var}; fi
+          args=(echo --connections 50 --pipeline "$depth") ;;
+        udp-*)
+          size=${scenario#udp-}
+          if [ "$name" = ref ]; then target=parley://$UDP_c pid=$PID_c
+          else udp_var=UDP_$name pid_var=PID_$name; target=parley://${!udp_var} pid=${!pid_var}; fi
+          args=(udp --window 64 --size "$size") ;;
+      esac
+      "$BENCH" "${args[@]}" --target "$target" --duration "$DUR" --warmup 1 --json --no-progress \
+        --server-pid "$pid" --label "$scenario $name $round" >>"$RESULTS"
     done
-    echo "echo P=$depth round $round/$ROUNDS done" >&2
+    echo "$scenario round $round/$ROUNDS done" >&2
   done
 done
 
@@ -92,17 +133,24 @@ import json, statistics, sys
 runs = [json.loads(line) for line in open(sys.argv[1])]
 by = {}
 for r in runs:
-    name, depth, _ = r["label"].split()
-    by.setdefault((depth, name), []).append(r)
-print("| echo, 50 conns | old replies/s | new replies/s | redis replies/s | new/old | new/redis | old/redis | server CPU old/new/redis |")
-print("|---|---|---|---|---|---|---|---|")
-for depth in ("p1", "p16"):
-    med = {n: statistics.median(r["ops_per_s"] for r in by[(depth, n)]) for n in ("old", "new", "redis")}
-    cpu = {n: statistics.median(r.get("server_cpu_pct", 0) for r in by[(depth, n)]) for n in ("old", "new", "redis")}
-    # Per-round ratios show the spread that the medians hide.
-    rounds = list(zip(by[(depth, "old")], by[(depth, "new")], by[(depth, "redis")]))
-    nr = sorted(n["ops_per_s"] / r["ops_per_s"] for _, n, r in rounds)
-    print("| P=%s | %.0f | %.0f | %.0f | %.2fx | %.2fx (%.2f-%.2f) | %.2fx | %.0f/%.0f/%.0f%% |" % (
-        depth[1:], med["old"], med["new"], med["redis"], med["new"] / med["old"],
-        med["new"] / med["redis"], nr[0], nr[-1], med["old"] / med["redis"], cpu["old"], cpu["new"], cpu["redis"]))
+    scenario, name, _ = r["label"].split()
+    by.setdefault(scenario, {}).setdefault(name, []).append(r)
+
+def paired(s, a, b):
+    # Ratios of runs taken in the same round, seconds apart: their median and
+    # range, rather than a ratio of medians taken minutes apart.
+    rs = sorted(x["ops_per_s"] / y["ops_per_s"] for x, y in zip(by[s][a], by[s][b]))
+    return "%.2fx (%.2f-%.2f)" % (statistics.median(rs), rs[0], rs[-1])
+
+print("| scenario | reference | old ops/s | new ops/s | reference ops/s | new/old | new/reference | old/reference | server CPU old/new/ref |")
+print("|---|---|---|---|---|---|---|---|---|")
+for s, runs in by.items():
+    med = {n: statistics.median(r["ops_per_s"] for r in runs[n]) for n in ("old", "new", "ref")}
+    cpu = {n: statistics.median(r.get("server_cpu_pct", 0) for r in runs[n]) for n in ("old", "new", "ref")}
+    ref = "Redis ECHO" if s.startswith("echo") else "C udp_echo"
+    print("| %s | %s | %.0f | %.0f | %.0f | %s | %s | %s | %.0f/%.0f/%.0f%% |" % (
+        s, ref, med["old"], med["new"], med["ref"], paired(s, "new", "old"), paired(s, "new", "ref"),
+        paired(s, "old", "ref"), cpu["old"], cpu["new"], cpu["ref"]))
+print()
+print("Medians of %d rounds; in brackets the lowest and highest per-round ratio." % len(runs["old"]))
 PY

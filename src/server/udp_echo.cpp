@@ -1,5 +1,6 @@
 #include "udp_echo.hpp"
 
+#include <cerrno>
 #include <cstring>
 #include <memory>
 
@@ -38,6 +39,8 @@ std::string UdpEcho::start(const sockaddr* addr) {
     uv_recv_buffer_size(reinterpret_cast<uv_handle_t*>(&udp_), &size);
     size = kSocketBuffer;
     uv_send_buffer_size(reinterpret_cast<uv_handle_t*>(&udp_), &size);
+    rc = uv_fileno(reinterpret_cast<uv_handle_t*>(&udp_), &fd_);
+    if (rc != 0) return uv_strerror(rc);
     rc = uv_udp_recv_start(&udp_, on_alloc, on_recv);
     return rc == 0 ? std::string{} : uv_strerror(rc);
 }
@@ -63,15 +66,59 @@ void UdpEcho::on_alloc(uv_handle_t*, std::size_t, uv_buf_t* buf) {
 
 void UdpEcho::on_recv(uv_udp_t* h, ssize_t nread, const uv_buf_t* buf, const sockaddr* addr, unsigned flags) {
     auto* self = static_cast<UdpEcho*>(h->data);
-    if (flags & UV_UDP_MMSG_FREE) return;  // the buffer is static
-    if (addr == nullptr) return;           // nothing more to read this time
+    // The end of one recvmmsg's datagrams (the buffer itself is static), or
+    // nothing more to read: the replies go out before the buffer is reused.
+    if ((flags & UV_UDP_MMSG_FREE) || addr == nullptr) {
+        self->send_batch();
+        if (nread < 0) self->log_.debug("udp receive error: {}", uv_strerror(static_cast<int>(nread)));
+        return;
+    }
     if (nread < 0) {
         self->log_.debug("udp receive error: {}", uv_strerror(static_cast<int>(nread)));
         return;
     }
     ++self->datagrams_;
     if (flags & UV_UDP_PARTIAL) return;  // cannot happen with 64 KiB slots; never echo a cut datagram
-    self->echo(buf->base, static_cast<std::size_t>(nread), addr);
+    // Replies already wait in libuv's queue: this one goes behind them.
+    if ((flags & UV_UDP_MMSG_CHUNK) && self->queued_bytes_ == 0)
+        self->batch(buf->base, static_cast<std::size_t>(nread), addr);
+    else
+        self->echo(buf->base, static_cast<std::size_t>(nread), addr);
+}
+
+void UdpEcho::batch(char* data, std::size_t len, const sockaddr* to) {
+    if (batched_ == kBatch) send_batch();
+    std::size_t i = batched_++;
+    std::memcpy(&peers_[i], to, to->sa_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in));
+    iovs_[i] = {data, len};
+    msghdr& m = msgs_[i].msg_hdr;
+    m = {};
+    m.msg_name = &peers_[i];
+    m.msg_namelen = to->sa_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+    m.msg_iov = &iovs_[i];
+    m.msg_iovlen = 1;
+}
+
+void UdpEcho::send_batch() {
+    std::size_t sent = 0;
+    while (sent < batched_) {
+        int n = sendmmsg(fd_, msgs_.data() + sent, static_cast<unsigned>(batched_ - sent), MSG_DONTWAIT);
+        if (n > 0) {
+            sent += static_cast<std::size_t>(n);
+        } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            break;  // the socket is full: the rest go through libuv's queue
+        } else if (errno != EINTR) {
+            // This datagram's destination was refused; the others still go.
+            log_.debug("udp send to {} failed: {}", format_address(reinterpret_cast<sockaddr*>(&peers_[sent])),
+                       uv_strerror(-errno));
+            ++sent;
+        }
+    }
+    for (; sent < batched_; ++sent) {
+        const iovec& v = iovs_[sent];
+        echo(static_cast<const char*>(v.iov_base), v.iov_len, reinterpret_cast<const sockaddr*>(&peers_[sent]));
+    }
+    batched_ = 0;
 }
 
 void UdpEcho::echo(const char* data, std::size_t len, const sockaddr* to) {

@@ -33,6 +33,20 @@ class UdpEcho(ServerTestCase):
         self.assertEqual(second.recv(100), b"from second")
         self.assertEqual(first.recv(100), b"from first")
 
+    def test_bursts_from_several_senders_come_back_whole_and_in_order(self):
+        # Datagrams that arrive together are read together (recvmmsg) and
+        # answered together (sendmmsg): each must still reach its own sender.
+        senders = [self.udp_socket() for _ in range(3)]
+        sent = {i: [] for i in range(len(senders))}
+        for n in range(64):
+            for i, sock in enumerate(senders):
+                payload = b"%d:%d:" % (i, n) + os.urandom(n % 40)
+                sock.send(payload)
+                sent[i].append(payload)
+        for i, sock in enumerate(senders):
+            got = [sock.recv(65536) for _ in sent[i]]
+            self.assertEqual(got, sent[i])
+
     def test_binary_and_junk_traffic_leaves_tcp_alone(self):
         client = self.server.connect()
         self.ok(client, "join", room="r")
