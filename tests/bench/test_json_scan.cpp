@@ -68,6 +68,8 @@ TEST_SUITE("bench") {
     CHECK_FALSE(scan_frame(R"({"type":"ok"} trailing)", f));
     CHECK_FALSE(scan_frame(R"({"a":{"b":1})", f));
     CHECK_FALSE(scan_frame(R"({"a":})", f));
+    CHECK_FALSE(scan_frame(R"({"text":"a\"})", f));  // the only closing quote is escaped
+    CHECK_FALSE(scan_frame(R"({"text":"a\)", f));    // ends inside an escape
   }
 
   TEST_CASE("a non-string type is not taken as a type") {
