@@ -56,52 +56,20 @@ bash scripts/deps.sh --bench
 ninja -C "$BUILD" -j2 src/bench/parley-bench bench/udp_echo >/dev/null
 BENCH=$BUILD/src/bench/parley-bench
 
-LOGS=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$LOGS"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+. bench/servers.sh
 
-# wait_ready NAME PATTERN: the ready line of a server started with its output
-# in $LOGS/NAME.out.
-wait_ready() {
-  for _ in $(seq 100); do
-    if grep -q "$2" "$LOGS/$1.out"; then grep -m1 "$2" "$LOGS/$1.out"; return 0; fi
-    sleep 0.1
-  done
-  echo "compare.sh: $1 printed no ready line" >&2
-  exit 1
-}
-
-# Sets PID_<NAME>, TCP_<NAME> and UDP_<NAME>.
-start_parleyd() {
-  "$2" --tcp-port 0 --udp-port 0 --rate 0 --max-output 67108864 --log-level warn >"$LOGS/$1.out" 2>&1 &
-  PIDS+=($!)
-  printf -v "PID_$1" %s $!
-  local line
-  line=$(wait_ready "$1" "parleyd ready")
-  printf -v "TCP_$1" %s "$(sed -n 's/.* tcp=\([^ ]*\).*/\1/p' <<<"$line")"
-  printf -v "UDP_$1" %s "$(sed -n 's/.* udp=\([^ ]*\).*/\1/p' <<<"$line")"
-}
-start_parleyd old "$OLD"
-start_parleyd new "$NEW"
-
+start_parleyd "$OLD" old
+PID_old=$PARLEY_PID TCP_old=$PARLEY_TCP UDP_old=$PARLEY_UDP
+start_parleyd "$NEW" new
+PID_new=$PARLEY_PID TCP_new=$PARLEY_TCP UDP_new=$PARLEY_UDP
 if [[ " $SCENARIOS " == *" echo-"* ]]; then
-  REDIS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --logfile "$LOGS/redis.log" &
-  PIDS+=($!)
-  PID_redis=$!
-  for _ in $(seq 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  start_redis
 fi
 if [[ " $SCENARIOS " == *" udp-"* ]]; then
   "$BUILD/bench/udp_echo" --port 0 --exit-after 3600 >"$LOGS/c.out" 2>&1 &
-  PIDS+=($!)
   PID_c=$!
-  UDP_c=$(wait_ready c "udp_echo ready" | sed 's/.*udp=//')
+  STARTED+=("$PID_c")
+  UDP_c=$(ready_line "$LOGS/c.out" "udp_echo ready" | sed 's/.*udp=//')
 fi
 
 RESULTS=${OUT:-$LOGS/results.jsonl}
@@ -112,7 +80,7 @@ for scenario in $SCENARIOS; do
       case "$scenario" in
         echo-p*)
           depth=${scenario#echo-p}
-          if [ "$name" = ref ]; then target=redis://127.0.0.1:$REDIS_PORT pid=$PID_redis
+          if [ "$name" = ref ]; then target=redis://127.0.0.1:$REDIS_PORT pid=$REDIS_PID
           else tcp_var=TCP_$name pid_var=PID_$name; target=parley://${!tcp_var} pid=${!pid_var}; fi
           args=(echo --connections 50 --pipeline "$depth") ;;
         udp-*)

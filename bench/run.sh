@@ -60,63 +60,7 @@ BENCH=$BUILD/src/bench/parley-bench
 mkdir -p "$OUT"
 RESULTS=$OUT/results.jsonl
 : > "$RESULTS"
-LOGS=$(mktemp -d)
-
-STARTED=()
-cleanup() {
-  for pid in "${STARTED[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${STARTED[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$LOGS"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# Waits (at most 10 s) for a server's ready line in its stdout file and prints it.
-ready_line() {
-  local file=$1 pattern=$2
-  for _ in $(seq 100); do
-    if grep -q "$pattern" "$file" 2>/dev/null; then grep -m1 "$pattern" "$file"; return 0; fi
-    sleep 0.1
-  done
-  echo "run.sh: no ready line in $file" >&2
-  return 1
-}
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-stop_pid() {
-  kill "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-}
-
-start_parleyd() {
-  "$PARLEYD" --tcp-port 0 --udp-port 0 --rate 0 --max-output 67108864 --log-level warn \
-    >"$LOGS/parleyd.out" 2>"$LOGS/parleyd.err" &
-  PARLEY_PID=$!
-  STARTED+=("$PARLEY_PID")
-  local line
-  line=$(ready_line "$LOGS/parleyd.out" "parleyd ready")
-  PARLEY_TCP=$(sed -n 's/.* tcp=\([^ ]*\).*/\1/p' <<<"$line")
-  PARLEY_UDP=$(sed -n 's/.* udp=\([^ ]*\).*/\1/p' <<<"$line")
-}
-
-start_redis() {
-  REDIS_PORT=$(free_port)
-  # protected-mode off: the connect scenario's clients come from 127.1.x.y,
-  # which protected mode would refuse; the server is bound to loopback only.
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --protected-mode no --save '' --appendonly no \
-    --client-output-buffer-limit 'pubsub 64mb 64mb 0' --maxclients 19500 --logfile "$LOGS/redis.log" &
-  REDIS_PID=$!
-  STARTED+=("$REDIS_PID")
-  for _ in $(seq 100); do
-    redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "run.sh: redis-server did not answer" >&2
-  return 1
-}
+. bench/servers.sh
 
 # Waits until the machine has been (nearly) idle for one second, at most
 # QUIET_WAIT seconds; our servers are idle between runs.
@@ -176,7 +120,7 @@ COMMIT=${PARLEY_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown
 if [ -z "${PARLEY_COMMIT:-}" ] && ! git diff --quiet HEAD -- src include 2>/dev/null; then COMMIT="$COMMIT+dirty"; fi
 echo "{\"meta\":true,\"started\":\"$(date -u +%FT%TZ)\",\"loadavg_before\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"cpus\":$(nproc),\"cpu\":\"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\",\"kernel\":\"$(uname -r)\",\"redis\":\"$(redis-server --version | cut -d' ' -f3)\",\"quick\":$QUICK,\"repeat\":$REPEAT,\"commit\":\"$COMMIT\"}" >>"$RESULTS"
 
-start_parleyd
+start_parleyd "$PARLEYD" parleyd
 start_redis
 "$BUILD/bench/line_echo" --port 0 --exit-after 3600 >"$LOGS/line.out" 2>&1 &
 LINE_PID=$!; STARTED+=("$LINE_PID")
@@ -223,7 +167,7 @@ bench "bigroom/redis" "$REDIS_PID" "${BIG[@]}" --target "$R" "${T[@]}"
 
 echo "== $CONNECT_N idle connections, fresh servers"
 stop_pid "$PARLEY_PID"; stop_pid "$REDIS_PID"
-start_parleyd
+start_parleyd "$PARLEYD" parleyd
 start_redis
 P=parley://$PARLEY_TCP
 R=redis://127.0.0.1:$REDIS_PORT
