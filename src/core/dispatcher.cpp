@@ -56,7 +56,8 @@ std::optional<Reply> Dispatcher::execute(Client& client, Request& request) {
             // A cluster answers later; its messages are logged as they are sent.
             bool logged = config_.log_messages && (!answer || answer->ok());
             if (logged && request.type == RequestType::say) lifecycle_.log_message(client, request.room, request.text);
-            if (logged && request.type == RequestType::msg) lifecycle_.log_message(client, "(pm) " + request.to, request.text);
+            if (logged && request.type == RequestType::msg)
+                lifecycle_.log_message(client, "(pm) " + request.to, request.text);
             if (!answer) return std::nullopt;
             reply.outcome = std::move(answer->outcome);
             break;

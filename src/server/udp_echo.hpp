@@ -33,7 +33,8 @@ private:
     void batch(char* data, std::size_t len, const sockaddr* to);
     void send_batch();
 
-    // libuv reads at most 20 datagrams per recvmmsg; a full batch is sent early.
+    // Replies gathered for one sendmmsg; libuv's recvmmsg takes fewer than
+    // this at once (20 in 1.44), and a batch that fills up is sent early.
     static constexpr std::size_t kBatch = 32;
 
     uv_loop_t* loop_;
