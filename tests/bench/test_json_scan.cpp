@@ -1,11 +1,15 @@
 #include <doctest/doctest.h>
 
+#include <charconv>
+#include <random>
 #include <string>
 
 #include "json_scan.hpp"
 
 using parley::bench::parse_u64_prefix;
+using parley::bench::read_message_line;
 using parley::bench::scan_frame;
+using parley::bench::scan_object;
 using parley::bench::ScannedFrame;
 
 TEST_SUITE("bench") {
@@ -79,6 +83,58 @@ TEST_SUITE("bench") {
     CHECK(f.text == "1");
   }
 
+  TEST_CASE("message events read directly agree with the general walk") {
+    // scan_frame reads parleyd's own message layout without the general walk;
+    // every variant of such a line, near-misses included, must come out the
+    // same either way.
+    const std::string line = R"({"type":"message","room":"r0","from":"guest7","text":"1234 xx","seq":9,"ts":17})";
+    auto same = [](const std::string& l) {
+      ScannedFrame a, b;
+      const bool ra = scan_frame(l, a), rb = scan_object(l, b);
+      CHECK_MESSAGE(ra == rb, l);
+      if (!ra || !rb) return;
+      CHECK_MESSAGE(a.type == b.type, l);
+      CHECK_MESSAGE(a.text == b.text, l);
+      CHECK_MESSAGE(a.text_escaped == b.text_escaped, l);
+      CHECK_MESSAGE(a.for_ == b.for_, l);
+      CHECK_MESSAGE(a.code == b.code, l);
+    };
+    same(line);
+    same(line + " ");
+    same(line + "}");
+    for (size_t i = 0; i <= line.size(); ++i) same(line.substr(0, i));
+    for (size_t i = 0; i < line.size(); ++i) {
+      for (char ch : std::string("\"\\ ,:}{x9")) {
+        std::string m = line;
+        m[i] = ch;
+        same(m);
+      }
+      std::string gap = line;
+      gap.erase(i, 1);
+      same(gap);
+    }
+    same(R"({"type":"message","room":"r0","from":"a\"b","text":"1","seq":1,"ts":2})");
+    same(R"({"type":"message","room":"r0","from":"guest7","text":"1 \\","seq":1,"ts":2})");
+    same(R"({"type":"message","room":"","from":"","text":"","seq":0,"ts":0})");
+  }
+
+  TEST_CASE("message lines are read from a buffer with their line end") {
+    const std::string line = R"({"type":"message","room":"r0","from":"guest7","text":"1234 xx","seq":9,"ts":17})";
+    std::string_view text;
+    CHECK(read_message_line(line + "\n{\"type\":\"ok\"}\n", text) == line.size() + 1);
+    CHECK(text == "1234 xx");
+    CHECK(read_message_line(line + "\r\n", text) == line.size() + 2);
+    // Not yet whole, or not a message in this layout: left to the line reader.
+    CHECK(read_message_line(line, text) == 0);
+    CHECK(read_message_line(line + "\r", text) == 0);
+    CHECK(read_message_line(line + " \n", text) == 0);
+    CHECK(read_message_line(R"({"type":"ok","for":"say","room":"r0","seq":1,"ts":2})" "\n", text) == 0);
+    // A raw line end inside a string ends the line for the line reader, so it
+    // must not be read past here either.
+    CHECK(read_message_line(R"({"type":"message","room":"r0","from":"a","text":"1)" "\n" R"(2","seq":1,"ts":2})" "\n",
+                            text) == 0);
+  }
+
   TEST_CASE("send times are read from the front of a text") {
     uint64_t v = 0;
     CHECK(parse_u64_prefix("1234567 xxxx", v));
@@ -86,7 +142,25 @@ TEST_SUITE("bench") {
     CHECK(parse_u64_prefix("18446744073709551615", v));
     CHECK(v == UINT64_MAX);
     CHECK_FALSE(parse_u64_prefix("18446744073709551616", v));
+    CHECK_FALSE(parse_u64_prefix("99999999999999999999", v));
+    CHECK_FALSE(parse_u64_prefix("184467440737095516150", v));
     CHECK_FALSE(parse_u64_prefix(" 12", v));
+    CHECK(parse_u64_prefix("00000000000000000000000042", v));
+    CHECK(v == 42);
+    CHECK(parse_u64_prefix("12345678:9", v));
+    CHECK(v == 12345678);
+    // Every length and digit position, against the standard library.
+    std::mt19937_64 rng(7);
+    for (int n = 0; n < 20000; ++n) {
+      const uint64_t want = rng() >> (rng() % 64);
+      char digits[24];
+      const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, want);
+      REQUIRE(ec == std::errc{});
+      const std::string s = std::string(digits, end) + (n % 2 ? " xx" : "");
+      uint64_t got = 0;
+      REQUIRE(parse_u64_prefix(s, got));
+      CHECK_MESSAGE(got == want, s);
+    }
     CHECK_FALSE(parse_u64_prefix("", v));
   }
 }
