@@ -1,5 +1,7 @@
 """say and msg: who receives what, seq numbering, and their errors."""
-from support import ServerTestCase, main, match
+import threading
+
+from support import ServerTestCase, main, match, scaled
 
 
 class Say(ServerTestCase):
@@ -59,6 +61,32 @@ class Say(ServerTestCase):
         for i in range(100):
             event = listener.wait_event(match("message"))
             self.assertEqual((event["seq"], event["text"]), (i + 1, f"m{i}"))
+
+
+class Backlog(ServerTestCase):
+    # Room for a backlog bigger than the kernel's socket buffers, which on
+    # loopback grow to several megabytes.
+    server_args = ("--rate", "0", "--max-output", str(64 << 20))
+
+    def test_a_listener_that_falls_behind_still_gets_everything_in_order(self):
+        # More than the kernel will buffer for a listener that reads nothing
+        # until all of it is sent: the server's writes to it go through in
+        # part, the rest waits in its queue, and all of it arrives in order
+        # once the listener reads.
+        speaker = self.user("speaker", "r")
+        listener = self.user("listener", "r")
+        self.settle(speaker, listener)
+        count = 100_000
+        frames = b"".join(b'{"type":"say","room":"r","text":"%06d%s"}\n' % (i, b"x" * 94) for i in range(count))
+        # The speaker is not reading its replies either; a thread sends so
+        # that a server that stopped reading it would fail the test, not hang it.
+        sending = threading.Thread(target=speaker.send_raw, args=(frames,), daemon=True)
+        sending.start()
+        sending.join(scaled(30))
+        self.assertFalse(sending.is_alive(), "the server stopped reading the speaker")
+        for i in range(count):
+            event = listener.wait_event(match("message"))
+            self.assertEqual((event["seq"], event["text"]), (i + 1, "%06d%s" % (i, "x" * 94)))
 
 
 class PrivateMessages(ServerTestCase):
