@@ -160,10 +160,14 @@ for rate in $SWEEP; do
   bench "sweep-$rate/redis" "$REDIS_PID" "${CHAT100[@]}" --rate "$rate" --target "$R" "${T[@]}"
 done
 
-echo "== one room of $BIG_ROOM members, 20 messages/s"
-BIG=(chat --connections "$BIG_ROOM" --rooms 1 --senders 1 --rate 20 --size 64 --procs 2)
-bench "bigroom/parley" "$PARLEY_PID" "${BIG[@]}" --target "$P" "${T[@]}"
-bench "bigroom/redis" "$REDIS_PID" "${BIG[@]}" --target "$R" "${T[@]}"
+# At 20 messages/s a fan-out starts while the last one is still going out;
+# at 1 message/s each is alone, so its latency is what one fan-out costs.
+echo "== one room of $BIG_ROOM members, 20 messages/s and 1 message/s"
+BIG=(chat --connections "$BIG_ROOM" --rooms 1 --senders 1 --size 64 --procs 2)
+bench "bigroom/parley" "$PARLEY_PID" "${BIG[@]}" --rate 20 --target "$P" "${T[@]}"
+bench "bigroom/redis" "$REDIS_PID" "${BIG[@]}" --rate 20 --target "$R" "${T[@]}"
+bench "bigroom-1/parley" "$PARLEY_PID" "${BIG[@]}" --rate 1 --target "$P" "${T[@]}"
+bench "bigroom-1/redis" "$REDIS_PID" "${BIG[@]}" --rate 1 --target "$R" "${T[@]}"
 
 echo "== $CONNECT_N idle connections, fresh servers"
 stop_pid "$PARLEY_PID"; stop_pid "$REDIS_PID"
