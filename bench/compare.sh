@@ -12,7 +12,8 @@
 # --duration   seconds per run (default 4, after 1 s of warm-up)
 # --scenarios  any of echo-p1 echo-p16 (50 connections, pipeline 1 or 16),
 #              udp-64 udp-1024 (window 64, datagram size), chat-1x1000
-#              chat-100x10 (the fan-out shapes of bench/run.sh); default
+#              chat-100x10 chat-100x10-p32 (the fan-out shapes of
+#              bench/run.sh); default
 #              "echo-p1 echo-p16"
 # --out        keep every run's parley-bench --json object in FILE (JSON lines)
 # --build      release build holding parley-bench and bench/udp_echo
@@ -36,7 +37,7 @@ while [ $# -gt 0 ]; do
     --scenarios) SCENARIOS=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --build) BUILD=$2; shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     -*) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac
@@ -49,7 +50,7 @@ OLD=$1
 NEW=$2
 for s in $SCENARIOS; do
   case "$s" in
-    echo-p[0-9]*|udp-[0-9]*|chat-1x1000|chat-100x10) ;;
+    echo-p[0-9]*|udp-[0-9]*|chat-1x1000|chat-100x10|chat-100x10-p32) ;;
     *) echo "compare.sh: unknown scenario $s" >&2; exit 2 ;;
   esac
 done
@@ -88,11 +89,11 @@ for scenario in $SCENARIOS; do
         chat-*)
           if [ "$name" = ref ]; then target=redis://127.0.0.1:$REDIS_PORT pid=$REDIS_PID
           else tcp_var=TCP_$name pid_var=PID_$name; target=parley://${!tcp_var} pid=${!pid_var}; fi
-          if [ "$scenario" = chat-1x1000 ]; then
-            args=(chat --connections 1000 --rooms 1 --senders 1 --pipeline 32 --size 64)
-          else
-            args=(chat --connections 1000 --rooms 100 --senders 10 --pipeline 1 --size 64)
-          fi ;;
+          case "$scenario" in
+            chat-1x1000) args=(chat --connections 1000 --rooms 1 --senders 1 --pipeline 32 --size 64) ;;
+            chat-100x10) args=(chat --connections 1000 --rooms 100 --senders 10 --pipeline 1 --size 64) ;;
+            chat-100x10-p32) args=(chat --connections 1000 --rooms 100 --senders 10 --pipeline 32 --size 64) ;;
+          esac ;;
         udp-*)
           size=${scenario#udp-}
           if [ "$name" = ref ]; then target=parley://$UDP_c pid=$PID_c

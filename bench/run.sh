@@ -133,12 +133,15 @@ R=redis://127.0.0.1:$REDIS_PORT
 
 CHAT1=(chat --connections 1000 --rooms 1 --senders 1 --pipeline 32 --size 64)
 CHAT100=(chat --connections 1000 --rooms 100 --senders 10 --pipeline 1 --size 64)
+CHAT100P=(chat --connections 1000 --rooms 100 --senders 10 --pipeline 32 --size 64)
 for rep in $(seq "$REPEAT"); do
   echo "== chat fan-out ($rep/$REPEAT)"
   bench chat-1x1000/parley "$PARLEY_PID" "${CHAT1[@]}" --target "$P" "${T[@]}"
   bench chat-1x1000/redis "$REDIS_PID" "${CHAT1[@]}" --target "$R" "${T[@]}"
   bench chat-100x10/parley "$PARLEY_PID" "${CHAT100[@]}" --target "$P" "${T[@]}"
   bench chat-100x10/redis "$REDIS_PID" "${CHAT100[@]}" --target "$R" "${T[@]}"
+  bench chat-100x10-p32/parley "$PARLEY_PID" "${CHAT100P[@]}" --target "$P" "${T[@]}"
+  bench chat-100x10-p32/redis "$REDIS_PID" "${CHAT100P[@]}" --target "$R" "${T[@]}"
 
   echo "== echo, 50 connections ($rep/$REPEAT)"
   for depth in 1 16; do

@@ -35,6 +35,9 @@ public:
     bool empty() const { return pending_ == 0; }
 
 private:
+    // Frames' worth of vector kept from one turn to the next (16 bytes each).
+    static constexpr std::size_t kKeptCapacity = 32;
+
     std::vector<SharedFrame> frames_;
     std::shared_ptr<std::string> tail_;  // the last frame, while still appendable
     std::size_t head_ = 0;    // first frame with unsent bytes
