@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Compares two parleyd builds side by side, with a reference server beside
-# them: Redis for TCP echo and chat fan-out, the bare C recvmmsg/sendmmsg echo (bench/udp_echo)
-# for UDP. Rounds alternate between the three servers, so a busy moment on a
-# shared machine hits all of them alike; the table gives the medians and the
-# median of the per-round ratios.
+# them: Redis for TCP echo and chat fan-out, the bare C recvmmsg/sendmmsg
+# echo (bench/udp_echo) for UDP. Rounds alternate between the three servers,
+# so a busy moment on a shared machine hits all of them alike; the table gives
+# the medians and the median of the per-round ratios.
 #
 #   bench/compare.sh [--rounds N] [--duration S] [--scenarios LIST] [--out FILE]
 #                    [--build DIR] OLD_PARLEYD NEW_PARLEYD
@@ -13,8 +13,7 @@
 # --scenarios  any of echo-p1 echo-p16 (50 connections, pipeline 1 or 16),
 #              udp-64 udp-1024 (window 64, datagram size), chat-1x1000
 #              chat-100x10 chat-100x10-p32 (the fan-out shapes of
-#              bench/run.sh); default
-#              "echo-p1 echo-p16"
+#              bench/run.sh); default "echo-p1 echo-p16"
 # --out        keep every run's parley-bench --json object in FILE (JSON lines)
 # --build      release build holding parley-bench and bench/udp_echo
 #              (default build-release; both are built there if missing)
@@ -37,7 +36,7 @@ while [ $# -gt 0 ]; do
     --scenarios) SCENARIOS=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --build) BUILD=$2; shift 2 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     -*) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac

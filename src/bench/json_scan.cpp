@@ -71,10 +71,6 @@ bool skip_scalar(Cursor& c) {
   return c.p > start;
 }
 
-}  // namespace
-
-namespace {
-
 // Moves past `lit` when the input continues with it.
 bool expect(Cursor& c, std::string_view lit) {
   if (static_cast<size_t>(c.end - c.p) < lit.size() || std::memcmp(c.p, lit.data(), lit.size()) != 0) return false;

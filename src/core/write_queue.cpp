@@ -58,9 +58,9 @@ void WriteQueue::consume(std::size_t n) {
 void WriteQueue::clear() {
     tail_.reset();
     // Keep the capacity a busy turn needs (a member of a busy room is owed
-    // dozens of messages every turn, and regrowing the vector each time was
-    // a tenth of the server's allocations), but release a burst's worth: a
-    // connection should not keep what one backlog needed.
+    // dozens of messages every turn, and regrowing the vector each time
+    // showed in the profiles), but release a burst's worth: a connection
+    // should not keep what one backlog needed.
     if (frames_.capacity() > kKeptCapacity) std::vector<SharedFrame>().swap(frames_);
     else frames_.clear();
     head_ = offset_ = pending_ = 0;
