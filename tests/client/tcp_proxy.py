@@ -102,9 +102,16 @@ class Proxy:
 
     def close(self):
         self._running = False
-        self._wake_w.send(b"x")
+        try:
+            self._wake_w.send(b"x")
+        except OSError:
+            # The thread may already have seen _running, finished and closed
+            # its end (EPIPE); the wake-up only saves it waiting out select.
+            pass
         self._thread.join(scaled(5.0))
         self._wake_w.close()
+        if self._thread.is_alive():
+            raise AssertionError("proxy thread did not stop")
 
     def __enter__(self):
         return self
