@@ -1,5 +1,6 @@
 #include "tcp_session.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -348,9 +349,11 @@ void TcpSession::on_close(uv_handle_t* h) {
 }
 
 void TcpSession::log_closed() {
-    auto now = static_cast<std::int64_t>(uv_now(server_.loop()));
-    server_.log().info("close {} ({}): {}, {:.3f}s, {} bytes in, {} bytes out", peer_, client_.nick(),
-                       to_string(reason_), static_cast<double>(now - opened_ms_) / 1000.0, bytes_in_, bytes_out_);
+    // Seconds with three decimals from integer milliseconds: fmt's
+    // floating-point path trips UBSan's vptr check against Debian's libfmt.
+    auto ms = std::max<std::int64_t>(0, static_cast<std::int64_t>(uv_now(server_.loop())) - opened_ms_);
+    server_.log().info("close {} ({}): {}, {}.{:03}s, {} bytes in, {} bytes out", peer_, client_.nick(),
+                       to_string(reason_), ms / 1000, ms % 1000, bytes_in_, bytes_out_);
 }
 
 }  // namespace parley::server
