@@ -126,15 +126,6 @@ bool scan_frame(std::string_view line, ScannedFrame& out) {
   return scan_object(line, out);
 }
 
-size_t read_message_line(std::string_view buf, std::string_view& text) {
-  const void* lf = std::memchr(buf.data(), '\n', buf.size());
-  if (lf == nullptr) return 0;
-  const char* end = static_cast<const char*>(lf);
-  if (end > buf.data() && end[-1] == '\r') --end;
-  if (match_message_layout(buf.data(), end, text) != end) return 0;
-  return static_cast<size_t>(static_cast<const char*>(lf) + 1 - buf.data());
-}
-
 bool scan_object(std::string_view line, ScannedFrame& out) {
   out = ScannedFrame{};
   Cursor c{line.data(), line.data() + line.size()};

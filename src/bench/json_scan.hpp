@@ -7,7 +7,6 @@
 // value (a nick called "type", a text containing "\"text\":") is never taken
 // for a field. It does not validate everything a JSON parser would; it does
 // reject lines that are not a well-formed object at the top level.
-#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -29,12 +28,6 @@ bool scan_frame(std::string_view line, ScannedFrame& out);
 
 // The general walk over the top-level object that scan_frame falls back to.
 bool scan_object(std::string_view line, ScannedFrame& out);
-
-// A message event at the start of `buf`, laid out as parleyd writes it and
-// ended by LF or CR LF: returns its length with the line end and sets `text`.
-// 0 for anything else (another frame, another layout, no line end yet), which
-// the caller then reads line by line with scan_frame.
-size_t read_message_line(std::string_view buf, std::string_view& text);
 
 // Parses the decimal number at the start of s (up to the first non-digit).
 // False when s does not start with a digit or the number overflows.

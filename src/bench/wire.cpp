@@ -45,17 +45,11 @@ class ParleyWire final : public Wire {
   }
 
   size_t decode(std::string_view buf, WireEvent& event) const override {
-    event = WireEvent{};
-    std::string_view text;
-    if (const size_t used = read_message_line(buf, text)) {
-      event.kind = EventKind::Delivery;
-      event.payload = text;
-      return used;
-    }
     std::string_view line;
     const size_t used = next_line(buf, line);
     if (used == 0) return 0;
     ScannedFrame f;
+    event = WireEvent{};
     if (line.find_first_not_of(" \t") == std::string_view::npos) return used;
     if (!scan_frame(line, f)) return kWireMalformed;
     if (f.type == "message") {

@@ -7,7 +7,6 @@
 #include "json_scan.hpp"
 
 using parley::bench::parse_u64_prefix;
-using parley::bench::read_message_line;
 using parley::bench::scan_frame;
 using parley::bench::scan_object;
 using parley::bench::ScannedFrame;
@@ -116,27 +115,6 @@ TEST_SUITE("bench") {
     same(R"({"type":"message","room":"r0","from":"a\"b","text":"1","seq":1,"ts":2})");
     same(R"({"type":"message","room":"r0","from":"guest7","text":"1 \\","seq":1,"ts":2})");
     same(R"({"type":"message","room":"","from":"","text":"","seq":0,"ts":0})");
-  }
-
-  TEST_CASE("message lines are read from a buffer with their line end") {
-    const std::string line = R"({"type":"message","room":"r0","from":"guest7","text":"1234 xx","seq":9,"ts":17})";
-    std::string_view text;
-    // `text` points into the buffer, so the buffers outlive the checks.
-    const std::string two_frames = line + "\n{\"type\":\"ok\"}\n";
-    CHECK(read_message_line(two_frames, text) == line.size() + 1);
-    CHECK(text == "1234 xx");
-    const std::string crlf = line + "\r\n";
-    CHECK(read_message_line(crlf, text) == line.size() + 2);
-    CHECK(text == "1234 xx");
-    // Not yet whole, or not a message in this layout: left to the line reader.
-    CHECK(read_message_line(line, text) == 0);
-    CHECK(read_message_line(line + "\r", text) == 0);
-    CHECK(read_message_line(line + " \n", text) == 0);
-    CHECK(read_message_line(R"({"type":"ok","for":"say","room":"r0","seq":1,"ts":2})" "\n", text) == 0);
-    // A raw line end inside a string ends the line for the line reader, so it
-    // must not be read past here either.
-    CHECK(read_message_line(R"({"type":"message","room":"r0","from":"a","text":"1)" "\n" R"(2","seq":1,"ts":2})" "\n",
-                            text) == 0);
   }
 
   TEST_CASE("send times are read from the front of a text") {
